@@ -119,6 +119,12 @@ def validate_photo(file) -> None:
             fmt = img.format
             width, height = img.size
             img.verify()
+        if width * height <= MAX_IMAGE_PIXELS:
+            # verify() checks little for JPEG or WebP: decode (JPEG at 1/8 scale) so a truncated file is refused.
+            file.seek(0)
+            with Image.open(file) as img:
+                img.draft("RGB", (max(1, width // 8), max(1, height // 8)))
+                img.load()
         if pos is not None:
             file.seek(pos)
         else:
