@@ -29,8 +29,37 @@ class Point:
     lng: float
 
 
+# The usual GCJ-02 bounding box, less boxes that hold only neighbouring countries (so Singapore, Seoul,
+# Hanoi, Bangkok, Kathmandu, Delhi, Almaty, Ulaanbaatar, Vladivostok... are neither shifted nor accepted
+# as venue locations). (min_lat, max_lat, min_lng, max_lng); coarse on purpose, clear of Chinese territory.
+_NOT_CHINA_BOXES = (
+    (0.0, 17.8, 72.0, 108.0),  # South-East Asian mainland, Malay peninsula, Singapore
+    (0.0, 17.0, 108.0, 109.4),  # central and southern Vietnamese coast
+    (0.0, 3.0, 108.0, 120.0),  # western Borneo
+    (0.0, 21.1, 72.0, 101.9),  # Myanmar, Thailand, Laos south of Yunnan
+    (17.8, 22.3, 101.87, 106.66),  # northern Vietnam and Laos
+    (20.49, 21.45, 106.45, 108.05),  # north-eastern Vietnam
+    (0.0, 21.0, 119.2, 138.0),  # the Philippines
+    (0.0, 39.8, 124.3, 138.0),  # Korea and Japan
+    (42.6, 44.9, 131.3, 138.0),  # Primorye (Vladivostok)
+    (44.9, 50.4, 135.1, 138.0),  # Khabarovsk Krai east of the Ussuri
+    (0.0, 26.7, 72.0, 97.3),  # Bangladesh, north-east India, western Myanmar
+    (0.0, 27.9, 72.0, 86.5),  # Nepal, northern India
+    (0.0, 30.0, 72.0, 80.0),  # northern India
+    (0.0, 35.0, 72.0, 78.0),  # Pakistan, Kashmir, Punjab
+    (41.5, 45.0, 72.0, 79.4),  # Kyrgyzstan, south-east Kazakhstan
+    (45.0, 49.3, 72.0, 82.2),  # eastern Kazakhstan
+    (49.3, 90.0, 72.0, 115.5),  # Russia, Kazakhstan and Mongolia north of Xinjiang and Inner Mongolia
+    (45.5, 49.3, 92.0, 111.5),  # Mongolia
+    (50.4, 90.0, 127.6, 138.0),  # Russia across the Amur
+    (53.6, 90.0, 72.0, 138.0),  # Russia north of Mohe
+)
+
+
 def out_of_china(lat: float, lng: float) -> bool:
-    return not (72.004 <= lng <= 137.8347 and 0.8293 <= lat <= 55.8271)
+    if not (72.004 <= lng <= 137.8347 and 0.8293 <= lat <= 55.8271):
+        return True
+    return any(a <= lat <= b and c <= lng <= d for a, b, c, d in _NOT_CHINA_BOXES)
 
 
 def _transform_lat(x: float, y: float) -> float:
@@ -68,16 +97,21 @@ def wgs84_to_gcj02(lat: float, lng: float) -> tuple[float, float]:
 
 
 def gcj02_to_wgs84(lat: float, lng: float) -> tuple[float, float]:
-    """Exact inverse by fixed-point iteration (the one-step inverse is off by up to ~2 m)."""
-    if out_of_china(lat, lng):
+    """Exact inverse by fixed-point iteration (the one-step inverse is off by up to ~2 m).
+
+    Whether the point was shifted is decided on the WGS-84 result, as the forward conversion does, so
+    every point in China goes back exactly, also within a few hundred metres of a border."""
+    if not (71.9 <= lng <= 137.94 and 0.72 <= lat <= 55.93):  # the China box, widened by more than any shift
         return lat, lng
     wlat, wlng = lat, lng
     for _ in range(30):
-        glat, glng = wgs84_to_gcj02(wlat, wlng)
-        elat, elng = glat - lat, glng - lng
+        dlat, dlng = _gcj_delta(wlat, wlng)
+        elat, elng = wlat + dlat - lat, wlng + dlng - lng
         wlat, wlng = wlat - elat, wlng - elng
         if abs(elat) < 1e-10 and abs(elng) < 1e-10:
             break
+    if out_of_china(wlat, wlng):
+        return lat, lng
     return wlat, wlng
 
 
@@ -88,10 +122,18 @@ def gcj02_to_bd09(lat: float, lng: float) -> tuple[float, float]:
 
 
 def bd09_to_gcj02(lat: float, lng: float) -> tuple[float, float]:
+    """The published one-step inverse (off by up to ~0.3 m), refined by fixed-point iteration."""
     x, y = lng - 0.0065, lat - 0.006
     z = math.sqrt(x * x + y * y) - 0.00002 * math.sin(y * _X_PI)
     theta = math.atan2(y, x) - 0.000003 * math.cos(x * _X_PI)
-    return z * math.sin(theta), z * math.cos(theta)
+    glat, glng = z * math.sin(theta), z * math.cos(theta)
+    for _ in range(10):
+        blat, blng = gcj02_to_bd09(glat, glng)
+        elat, elng = blat - lat, blng - lng
+        glat, glng = glat - elat, glng - elng
+        if abs(elat) < 1e-10 and abs(elng) < 1e-10:
+            break
+    return glat, glng
 
 
 def to_wgs84(lat: float, lng: float, system: CoordSystem | str) -> tuple[float, float]:
