@@ -13,10 +13,15 @@ class UsernameOrMobileBackend(ModelBackend):
         if not username or password is None:
             return None
         login = username.strip()
-        user = User.objects.filter(Q(username=login) | Q(mobile=normalize_mobile(login))).first()
-        if user is None:
+        # A username may equal another account's mobile number: try the username's owner first, then the mobile's.
+        users = sorted(
+            User.objects.filter(Q(username=login) | Q(mobile=normalize_mobile(login)))[:2],
+            key=lambda u: u.username != login,
+        )
+        if not users:
             User().set_password(password)  # same work as a real check, against timing probes
             return None
-        if user.check_password(password) and self.user_can_authenticate(user):
-            return user
+        for user in users:
+            if user.check_password(password) and self.user_can_authenticate(user):
+                return user
         return None
