@@ -182,8 +182,8 @@ class VenueDetailApi(APIView):
     @extend_schema(
         tags=[TAG],
         operation_id="venues_update",
-        summary="Replace a venue's fields",
-        description=WRITE_DESCRIPTION,
+        summary="Update a venue, sending all required fields",
+        description=WRITE_DESCRIPTION + " Optional fields left out keep their current values.",
         request=VenueInputSerializer,
         responses={200: VenueOutputSerializer, **ERRORS},
     )

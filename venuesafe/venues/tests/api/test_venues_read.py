@@ -207,3 +207,17 @@ def test_venue_categories__list(district, client_for):
     assert by_code["FOOD"]["name"] == "小餐饮"
     assert by_code["FOOD"]["name_en"] == "Small restaurant"
     assert {"FIRE", "MARKET"} <= {d["code"] for d in by_code["FOOD"]["departments"]}
+
+
+def test_venues_list__query_count_does_not_grow(district, client_for, django_assert_num_queries):
+    office = user_with_role(Role.STREET_OFFICE, district.street_a)
+    client = client_for(office)
+    for _ in range(3):
+        venue(district.comm_a1, district.grid_a1a)
+    client.get(LIST_URL)  # warm-up (content types, reference data)
+    with django_assert_num_queries(2) as few:
+        client.get(LIST_URL)
+    for _ in range(10):
+        venue(district.comm_a2, district.grid_a2a, category=category("FOOD_BBQ"))
+    with django_assert_num_queries(len(few.captured_queries)):
+        assert len(client.get(LIST_URL).json()["results"]) == 13
