@@ -6,6 +6,7 @@ import uuid
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -13,7 +14,13 @@ from django.utils.translation import pgettext_lazy
 from venuesafe.accounts.models import Role, User
 from venuesafe.accounts.selectors import editable_org_units, org_units_visible
 from venuesafe.core.geo import CoordSystem
-from venuesafe.core.validators import validate_photo
+from venuesafe.core.validators import (
+    normalize_code,
+    validate_other_licence_number,
+    validate_photo,
+    validate_uscc,
+    validate_wgs84_in_china,
+)
 from venuesafe.org.models import OrgLevel, OrgUnit
 
 from .models import BusinessStatus, LicenceKind, LocationSource, VenueCategory
@@ -150,6 +157,7 @@ class VenueForm(forms.Form):
         self.fields["inspector"].queryset = _staff_with_role(user=user, role=Role.INSPECTOR)
         if instance is None:
             del self.fields["business_status"]
+            self._preselect_single_choices()
             self.fields["photo"].help_text = _("JPEG, PNG or WebP, at most %(mb)d MB.") % {
                 "mb": settings.PHOTO_MAX_BYTES // 1_048_576
             }
@@ -157,6 +165,19 @@ class VenueForm(forms.Form):
             self.fields["photo"].help_text = _("Leave empty to keep the current photo.")
         if not self.is_bound and not self.initial.get("submission_id"):
             self.initial["submission_id"] = uuid.uuid4()
+
+    def _preselect_single_choices(self) -> None:
+        """A grid worker registers in its own grid: preselect what has only one choice, and itself."""
+        if self.is_bound:
+            return
+        for name in ("community", "grid"):
+            units = list(self.fields[name].queryset[:2])
+            if len(units) == 1:
+                self.initial.setdefault(name, units[0].pk)
+        if self.fields["grid_worker"].queryset.filter(pk=self.user.pk).exists():
+            self.initial.setdefault("grid_worker", self.user.pk)
+        elif self.fields["inspector"].queryset.filter(pk=self.user.pk).exists():
+            self.initial.setdefault("inspector", self.user.pk)
 
     @staticmethod
     def initial_from(venue) -> dict:
@@ -195,7 +216,31 @@ class VenueForm(forms.Form):
             data["community"] = grid.parent
         elif community is None and "community" not in self.errors:
             self.add_error("community", _("Choose the community the venue belongs to."))
+        self._check_licence(data)
+        self._check_location(data)
         return data
+
+    def _check_licence(self, data: dict) -> None:
+        """Early check so that every error shows at once; venues.services stays the authority."""
+        number = normalize_code(data.get("licence_no") or "")
+        if not number or "licence_no" in self.errors:
+            return
+        kind = data.get("licence_kind") or (LicenceKind.USCC if len(number) == 18 else LicenceKind.OTHER)
+        try:
+            if kind == LicenceKind.USCC:
+                validate_uscc(number)
+            else:
+                validate_other_licence_number(number)
+        except ValidationError as exc:
+            self.add_error("licence_no", exc)
+
+    def _check_location(self, data: dict) -> None:
+        if not self.location_changed() or "lat" in self.errors or "lng" in self.errors:
+            return
+        try:
+            validate_wgs84_in_china(data.get("lat"), data.get("lng"))
+        except ValidationError as exc:
+            self.add_error("lat", exc)
 
     def location_changed(self) -> bool:
         return self.instance is None or bool({"lat", "lng", "coord_system"} & set(self.changed_data))

@@ -231,3 +231,12 @@ def test_venue_close__deregisters_and_keeps_archive(client, district, a1_staff):
     v.refresh_from_db()
     assert v.business_status == "closed"
     assert Venue.objects.filter(pk=v.pk).exists()
+
+
+def test_venue_create__shows_every_error_at_once(client, district, a1_staff):
+    client.force_login(a1_staff)
+    response = _post_create(client, district, licence_no="123", lat="48.85", lng="2.35")
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert {"licence_no", "lat"} <= set(errors)
+    assert not Venue.objects.exists()
