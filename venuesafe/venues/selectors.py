@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from venuesafe.accounts.models import User
 from venuesafe.accounts.selectors import user_scope
@@ -61,7 +62,7 @@ def venue_get_for_edit(*, user: User, pk: int) -> Venue:
     """A venue the user may change; 404 when out of sight, 403 when visible but read-only."""
     venue = venue_get(user=user, pk=pk)
     if not Venue.objects.filter(user_scope(user=user).venue_edit_filter(), pk=pk).exists():
-        raise NotAllowed("read_only", code="cannot_edit_venue")
+        raise NotAllowed(_("You cannot change this venue."), code="cannot_edit_venue")
     return venue
 
 
