@@ -67,6 +67,12 @@ class VenueAdmin(SimpleHistoryAdmin):
     def has_add_permission(self, request):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        return False  # view only: a save here would skip the services' checks
+
+    def has_change_history_permission(self, request, obj=None):
+        return False  # no "revert" from history either
+
     def has_delete_permission(self, request, obj=None):
         return False  # never hard-deleted: deregister (注销) instead
 
