@@ -30,8 +30,7 @@
   function icon(venue) {
     return L.divIcon({
       className: "venue-marker-wrap",
-      html: '<div class="venue-marker ' + escapeHtml(venue.status || "") + '" data-venue-id="' +
-        escapeHtml(venue.id) + '"></div>',
+      html: '<div class="venue-marker ' + escapeHtml(venue.status || "") + '"></div>',
       iconSize: [16, 16],
       iconAnchor: [8, 8],
       popupAnchor: [0, -8]
@@ -49,6 +48,8 @@
     }
     marker.venueId = venue.id;
     marker.addTo(layer || map);
+    var el = marker.getElement();
+    if (el) el.setAttribute("data-venue-id", String(venue.id));
     window.venueMarkers.push(marker);
     return marker;
   }
@@ -61,7 +62,7 @@
     if (!el || !point || !config || el.hasAttribute("data-url")) return;
     var map = baseMap("venue-map", config);
     map.setView([point.lat, point.lng], 17);
-    addMarker(map, { id: el.getAttribute("data-venue-id"), name: point.name, lat: point.lat, lng: point.lng });
+    addMarker(map, { id: el.getAttribute("data-venue"), name: point.name, lat: point.lat, lng: point.lng });
   }
 
   // Full map page: markers from the JSON endpoint; reloaded by view box when the scope is large.
