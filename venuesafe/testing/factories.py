@@ -80,7 +80,7 @@ def category(code: str = "SHOP") -> VenueCategory:
 def venue(community: OrgUnit, grid: OrgUnit | None = None, **fields) -> Venue:
     """A complete venue, saved directly (tests of the services build theirs through them)."""
     n = next(_codes)
-    defaults = dict(
+    defaults = dict(  # noqa: C408 - keyword form reads like the model
         sign_name=f"测试商店{n}",
         category=category("SHOP"),
         address=f"陈桥街道测试路{n}号",

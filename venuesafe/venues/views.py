@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
-import time
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -22,6 +20,7 @@ from venuesafe.accounts.models import User
 from venuesafe.accounts.selectors import editable_org_units
 from venuesafe.core import geo
 from venuesafe.core.errors import InvalidInput, NotAllowed
+from venuesafe.core.idempotency import run_idempotent
 from venuesafe.core.validators import validate_wgs84_in_china
 from venuesafe.org.models import OrgLevel, OrgUnit
 
@@ -31,9 +30,6 @@ from .models import FIVE_ELEMENTS, BusinessStatus, CategoryDepartment, LicenceKi
 
 PAGE_SIZE = 20
 MAP_MARKER_CAP = 2000
-SUBMISSIONS_SESSION_KEY = "venue_submissions"
-SUBMISSION_PENDING = "pending"
-SUBMISSION_TTL_S = 24 * 3600
 
 
 def _map_config() -> dict:
@@ -172,35 +168,6 @@ def _readable_history(entries: list[selectors.HistoryEntry]) -> list[selectors.H
 # --- create, edit, close ------------------------------------------------------------------
 
 
-def _submission_key(user: User, submission_id: str) -> str:
-    return f"venuesafe:venue-submission:{user.pk}:{submission_id}"
-
-
-def _submission_done(request: HttpRequest, submission_id: str) -> int | None:
-    """The venue a form submission already created (the form was sent twice), if any."""
-    if not submission_id:
-        return None
-    done = request.session.get(SUBMISSIONS_SESSION_KEY, {}).get(submission_id)
-    if done:
-        return int(done)
-    value = cache.get(_submission_key(request.user, submission_id))
-    if value == SUBMISSION_PENDING:
-        # The first submission is still being saved: wait for it briefly.
-        for _attempt in range(20):
-            time.sleep(0.25)
-            value = cache.get(_submission_key(request.user, submission_id))
-            if value != SUBMISSION_PENDING:
-                break
-    return int(value) if isinstance(value, int) else None
-
-
-def _submission_remember(request: HttpRequest, submission_id: str, venue_pk: int) -> None:
-    cache.set(_submission_key(request.user, submission_id), venue_pk, SUBMISSION_TTL_S)
-    done = dict(request.session.get(SUBMISSIONS_SESSION_KEY, {}))
-    done[submission_id] = venue_pk
-    request.session[SUBMISSIONS_SESSION_KEY] = dict(list(done.items())[-50:])
-
-
 @login_required
 def venue_create(request: HttpRequest) -> HttpResponse:
     if not _can_register(request.user):
@@ -209,31 +176,26 @@ def venue_create(request: HttpRequest) -> HttpResponse:
         form = VenueForm(user=request.user)
         return render(request, "venues/form.html", {"form": form, "venue": None})
 
-    submission_id = request.POST.get("submission_id", "").strip()[:64]
-    existing = _submission_done(request, submission_id)
-    if existing:
-        messages.info(request, _("This venue was already registered; here it is."))
-        return redirect("venues:detail", pk=existing)
-
     form = VenueForm(request.POST, request.FILES, user=request.user)
     if form.is_valid():
-        key = _submission_key(request.user, str(form.cleaned_data["submission_id"]))
-        if not cache.add(key, SUBMISSION_PENDING, SUBMISSION_TTL_S):
-            existing = _submission_done(request, str(form.cleaned_data["submission_id"]))
-            if existing:
-                return redirect("venues:detail", pk=existing)
-            messages.warning(request, _("This form is already being saved. Check the list in a moment."))
-            return redirect("venues:list")
         fields, coord_system = form.service_fields()
         try:
-            venue = services.venue_create(actor=request.user, coord_system=coord_system, **fields)
+            # The form's submission id is an idempotency key: a form sent twice (double tap,
+            # retry after a lost response) leads to the venue the first one created.
+            result = run_idempotent(
+                user=request.user,
+                key=str(form.cleaned_data["submission_id"]),
+                endpoint="venue_create",
+                action=lambda: services.venue_create(actor=request.user, coord_system=coord_system, **fields),
+            )
         except (InvalidInput, NotAllowed) as exc:
-            cache.delete(key)
             _form_errors_from(form, exc)
         else:
-            _submission_remember(request, str(form.cleaned_data["submission_id"]), venue.pk)
-            messages.success(request, _("Venue “%(name)s” registered.") % {"name": venue.sign_name})
-            return redirect("venues:detail", pk=venue.pk)
+            if result.replayed:
+                messages.info(request, _("This venue was already registered; here it is."))
+            else:
+                messages.success(request, _("Venue “%(name)s” registered.") % {"name": result.obj.sign_name})
+            return redirect("venues:detail", pk=int(result.object_id))
     return render(request, "venues/form.html", {"form": form, "venue": None}, status=400)
 
 
