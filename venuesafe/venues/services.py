@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -155,8 +156,13 @@ def venue_update(*, venue: Venue, actor: User, coord_system: str | None = None, 
     if locked is None:
         raise NotAllowed(_("You cannot change this venue."), code="cannot_edit_venue")
     if "lat" in fields or "lng" in fields:
-        fields.setdefault("lat", locked.lat)
-        fields.setdefault("lng", locked.lng)
+        stored_lat, stored_lng = locked.lat, locked.lng
+        if ("lat" not in fields or "lng" not in fields) and stored_lat is not None and stored_lng is not None:
+            # The half not sent is the stored one, expressed in the caller's coordinate system.
+            with contextlib.suppress(ValueError):  # an unknown system is reported by _convert_location
+                stored_lat, stored_lng = geo.from_wgs84(stored_lat, stored_lng, coord_system or geo.CoordSystem.WGS84)
+        fields.setdefault("lat", stored_lat)
+        fields.setdefault("lng", stored_lng)
         _convert_location(fields, coord_system)
     for name, value in fields.items():
         setattr(locked, name, value)
