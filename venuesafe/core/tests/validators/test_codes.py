@@ -78,9 +78,10 @@ def test_validate_uscc__wrong_length_refused(code):
 
 
 def test_validate_uscc__length_message_in_english():
-    with translation.override("en"), pytest.raises(ValidationError) as exc:
-        validate_uscc("123")
-    assert exc.value.messages == ["A unified social credit code has 18 characters; this one has 3."]
+    with translation.override("en"):
+        with pytest.raises(ValidationError) as exc:
+            validate_uscc("123")
+        assert exc.value.messages == ["A unified social credit code has 18 characters; this one has 3."]
 
 
 @pytest.mark.parametrize(
