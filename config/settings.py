@@ -187,7 +187,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = PHOTO_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # Map tiles. Chinese tile services (AutoNavi) draw in GCJ-02, so markers are shifted to match.
-MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8&x={x}&y={y}&z={z}")
+MAP_TILE_URL = os.environ.get(
+    "MAP_TILE_URL", "https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8&x={x}&y={y}&z={z}"
+)
 MAP_TILE_SUBDOMAINS = os.environ.get("MAP_TILE_SUBDOMAINS", "1234")
 MAP_TILE_COORDINATE_SYSTEM = os.environ.get("MAP_TILE_COORDINATE_SYSTEM", "gcj02")
 MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "© AutoNavi")

@@ -12,9 +12,7 @@ from .models import CHILD_LEVEL, OrgUnit
 def org_unit_create(*, name: str, code: str, level: str, parent: OrgUnit | None = None) -> OrgUnit:
     expected = CHILD_LEVEL.get(parent.level if parent else None)
     if expected is None or level != expected:
-        raise InvalidInput(
-            _("A %(level)s cannot be placed here.") % {"level": level}, code="org_level_mismatch"
-        )
+        raise InvalidInput(_("A %(level)s cannot be placed here.") % {"level": level}, code="org_level_mismatch")
     unit = OrgUnit.objects.create(name=name, code=code, level=level, parent=parent, path="")
     unit.path = f"{parent.path if parent else '/'}{unit.pk}/"
     unit.save(update_fields=["path"])

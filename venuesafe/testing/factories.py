@@ -118,5 +118,15 @@ class District:
         self.grid_b1a = org_unit(OrgLevel.GRID, self.comm_b1, name="幸福一网格")
 
 
-__all__ = ["TEST_PASSWORD", "District", "Role", "UserFactory", "category", "make_photo", "make_uscc", "org_unit",
-           "user_with_role", "venue"]
+__all__ = [
+    "TEST_PASSWORD",
+    "District",
+    "Role",
+    "UserFactory",
+    "category",
+    "make_photo",
+    "make_uscc",
+    "org_unit",
+    "user_with_role",
+    "venue",
+]

@@ -91,7 +91,9 @@ class Venue(models.Model):
 
     # The five elements (五要素).
     sign_name = models.CharField(_("shop sign name"), max_length=100)
-    category = models.ForeignKey(VenueCategory, on_delete=models.PROTECT, related_name="venues", verbose_name=_("category"))
+    category = models.ForeignKey(
+        VenueCategory, on_delete=models.PROTECT, related_name="venues", verbose_name=_("category")
+    )
     address = models.CharField(_("address"), max_length=200)
     photo = models.ImageField(
         _("photo"), upload_to=venue_photo_path, blank=True, validators=[validate_photo], max_length=200
@@ -200,3 +202,6 @@ class VenueMerchant(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["venue", "user"], name="uniq_venue_merchant")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.venue}"

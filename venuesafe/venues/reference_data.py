@@ -17,34 +17,76 @@ DEPARTMENTS = [
 
 # (code, 中文, English, departments, [(sub-code, 中文, English), ...])
 CATEGORIES = [
-    ("SHOP", "小商店", "Small shop", ["FIRE", "MARKET", "COMMERCE"], [
-        ("SHOP_STREET", "沿街商铺", "Street-front shop"),
-        ("SHOP_MARKET", "超市/便利店", "Supermarket / convenience store"),
-        ("SHOP_HARDWARE", "五金店", "Hardware shop"),
-    ]),
-    ("FOOD", "小餐饮", "Small restaurant", ["FIRE", "MARKET", "HOUSING_GAS", "COMMERCE"], [
-        ("FOOD_BBQ", "烧烤", "Barbecue"),
-        ("FOOD_SNACK", "小吃", "Snack bar"),
-    ]),
-    ("HOTEL", "小旅店", "Small hotel / guesthouse", ["FIRE", "POLICE", "CULTURE"], [
-        ("HOTEL_BNB", "民宿", "Homestay (B&B)"),
-    ]),
+    (
+        "SHOP",
+        "小商店",
+        "Small shop",
+        ["FIRE", "MARKET", "COMMERCE"],
+        [
+            ("SHOP_STREET", "沿街商铺", "Street-front shop"),
+            ("SHOP_MARKET", "超市/便利店", "Supermarket / convenience store"),
+            ("SHOP_HARDWARE", "五金店", "Hardware shop"),
+        ],
+    ),
+    (
+        "FOOD",
+        "小餐饮",
+        "Small restaurant",
+        ["FIRE", "MARKET", "HOUSING_GAS", "COMMERCE"],
+        [
+            ("FOOD_BBQ", "烧烤", "Barbecue"),
+            ("FOOD_SNACK", "小吃", "Snack bar"),
+        ],
+    ),
+    (
+        "HOTEL",
+        "小旅店",
+        "Small hotel / guesthouse",
+        ["FIRE", "POLICE", "CULTURE"],
+        [
+            ("HOTEL_BNB", "民宿", "Homestay (B&B)"),
+        ],
+    ),
     ("ENT", "小歌舞娱乐", "Small KTV / entertainment", ["FIRE", "POLICE", "CULTURE"], []),
     ("NETC", "小网吧", "Small internet café", ["FIRE", "POLICE", "CULTURE"], []),
-    ("BEAUTY", "小美容洗浴", "Beauty / bath / foot massage", ["FIRE", "MARKET", "HEALTH"], [
-        ("BEAUTY_HAIR", "美容美发", "Hair and beauty salon"),
-        ("BEAUTY_FOOT", "足浴", "Foot massage"),
-        ("BEAUTY_BATH", "洗浴", "Bath house"),
-    ]),
-    ("MFG", "小生产加工企业", "Small workshop / manufacturer", ["FIRE", "EMERGENCY", "MARKET"], [
-        ("MFG_WORKSHOP", "小作坊", "Small workshop"),
-    ]),
-    ("EDU", "小型学校幼儿园", "Small school / kindergarten", ["FIRE", "EDUCATION"], [
-        ("EDU_TRAINING", "培训机构", "Training centre"),
-    ]),
+    (
+        "BEAUTY",
+        "小美容洗浴",
+        "Beauty / bath / foot massage",
+        ["FIRE", "MARKET", "HEALTH"],
+        [
+            ("BEAUTY_HAIR", "美容美发", "Hair and beauty salon"),
+            ("BEAUTY_FOOT", "足浴", "Foot massage"),
+            ("BEAUTY_BATH", "洗浴", "Bath house"),
+        ],
+    ),
+    (
+        "MFG",
+        "小生产加工企业",
+        "Small workshop / manufacturer",
+        ["FIRE", "EMERGENCY", "MARKET"],
+        [
+            ("MFG_WORKSHOP", "小作坊", "Small workshop"),
+        ],
+    ),
+    (
+        "EDU",
+        "小型学校幼儿园",
+        "Small school / kindergarten",
+        ["FIRE", "EDUCATION"],
+        [
+            ("EDU_TRAINING", "培训机构", "Training centre"),
+        ],
+    ),
     ("MED", "小型医疗机构", "Small clinic", ["FIRE", "HEALTH"], []),
     ("MIXED", "多业态混合生产经营场所", "Mixed-use premises", ["FIRE", "EMERGENCY", "MARKET", "URBAN"], []),
-    ("RENT", "出租房/群租房/经营性自建房", "Rental / self-built business housing", ["FIRE", "POLICE", "HOUSING_GAS", "URBAN"], []),
+    (
+        "RENT",
+        "出租房/群租房/经营性自建房",
+        "Rental / self-built business housing",
+        ["FIRE", "POLICE", "HOUSING_GAS", "URBAN"],
+        [],
+    ),
 ]
 
 

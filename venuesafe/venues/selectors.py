@@ -35,9 +35,7 @@ def venue_list(
     search = (search or "").strip()
     if search:
         code = normalize_code(search)
-        qs = qs.filter(
-            Q(sign_name__icontains=search) | Q(address__icontains=search) | Q(licence_no__startswith=code)
-        )
+        qs = qs.filter(Q(sign_name__icontains=search) | Q(address__icontains=search) | Q(licence_no__startswith=code))
     if category is not None:
         qs = qs.filter(Q(category=category) | Q(category__parent=category))
     if business_status:
