@@ -7,9 +7,10 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from venuesafe.accounts.models import User
+from venuesafe.accounts.models import Role, RoleAssignment, User
 from venuesafe.accounts.selectors import user_scope
 from venuesafe.core import geo
 from venuesafe.core.errors import InvalidInput, NotAllowed, validation_error_fields
@@ -106,7 +107,27 @@ def _check_org(venue: Venue, actor: User) -> dict[str, list[str]]:
         errors["grid"] = [_("The grid must belong to the chosen community.")]
     if not errors and not user_scope(user=actor).can_edit_under(venue.grid or community):
         errors["community"] = [_("You can only register venues in your own area.")]
+    if not errors:
+        for name, role in (("grid_worker", Role.GRID_WORKER), ("inspector", Role.INSPECTOR)):
+            person = getattr(venue, name)
+            if person is not None and not _serves_community(person, role, community):
+                errors[name] = [_("This person does not hold that role in the venue's community.")]
     return errors
+
+
+def _serves_community(user: User, role: str, community: OrgUnit) -> bool:
+    """The user holds `role` at the community, inside it, or above it."""
+    return RoleAssignment.objects.filter(
+        Q(org_unit__path__startswith=community.path) | Q(org_unit__path__in=_ancestor_paths(community.path)),
+        user=user,
+        role=role,
+        is_active=True,
+    ).exists()
+
+
+def _ancestor_paths(path: str) -> list[str]:
+    parts = [p for p in path.strip("/").split("/") if p]
+    return ["/" + "/".join(parts[:i]) + "/" for i in range(1, len(parts))]
 
 
 def _finish_and_save(venue: Venue, actor: User, *, reason: str, created: bool) -> Venue:

@@ -192,3 +192,35 @@ def test_venue_create__merchant_or_department_viewer_cannot_register(district, w
         venue_create(actor=actor, **_good(district))
     assert exc.value.code == "cannot_register_venue"
     assert Venue.objects.count() == before
+
+
+def test_venue_create__grid_worker_and_inspector_must_serve_the_community(district):
+    from venuesafe.accounts.models import Role
+    from venuesafe.core.errors import InvalidInput
+    from venuesafe.testing.factories import category, make_uscc, user_with_role
+    from venuesafe.venues.models import Venue
+    from venuesafe.venues.services import venue_create
+
+    office = user_with_role(Role.STREET_OFFICE, district.street_a)
+    worker_here = user_with_role(Role.GRID_WORKER, district.grid_a1a)
+    worker_elsewhere = user_with_role(Role.GRID_WORKER, district.grid_b1a)
+    inspector_of_street = user_with_role(Role.INSPECTOR, district.street_a)
+    fields = {
+        "sign_name": "责任人测试店",
+        "category": category("SHOP"),
+        "address": "陈桥路1号",
+        "licence_no": make_uscc(777),
+        "community": district.comm_a1,
+        "grid": district.grid_a1a,
+    }
+
+    with pytest.raises(InvalidInput) as exc:
+        venue_create(actor=office, grid_worker=worker_elsewhere, **fields)
+    assert set(exc.value.fields) == {"grid_worker"}
+    with pytest.raises(InvalidInput) as exc:
+        venue_create(actor=office, inspector=worker_here, **fields)  # a grid worker, not an inspector
+    assert set(exc.value.fields) == {"inspector"}
+    assert not Venue.objects.filter(sign_name="责任人测试店").exists()
+
+    created = venue_create(actor=office, grid_worker=worker_here, inspector=inspector_of_street, **fields)
+    assert created.grid_worker == worker_here and created.inspector == inspector_of_street
