@@ -94,7 +94,7 @@ def test_venue_create__gcj02_input_is_stored_as_wgs84(client, district, a1_staff
 @pytest.mark.parametrize(
     ("overrides", "photo", "field"),
     [
-        ({"licence_no": "91320602MA1XXXXXX0"}, True, "licence_no"),
+        ({"licence_no": "91320602MA1ABCDEF0"}, True, "licence_no"),
         ({"lat": "48.85", "lng": "2.35"}, True, "lat"),
         ({}, SimpleUploadedFile("photo.jpg", b"not an image at all", content_type="image/jpeg"), "photo"),
         ({"sign_name": ""}, True, "sign_name"),
