@@ -64,6 +64,9 @@ INSTALLED_APPS = [
     "venuesafe.org",
     "venuesafe.accounts",
     "venuesafe.venues",
+    "venuesafe.hazards",
+    "venuesafe.inspections",
+    "venuesafe.notices",
     "venuesafe.demo",
 ]
 
@@ -243,3 +246,26 @@ LOGGING = {
 
 # Demo/district configuration.
 NEAR_ME_MAX_RADIUS_M = int(os.environ.get("NEAR_ME_MAX_RADIUS_M", "5000"))
+
+# --- The hazard loop ------------------------------------------------------------------------
+# Default rectification deadline by severity (一般/较大/重大), in hours. A catalogue entry's own
+# default deadline comes first; a dispatcher may set any later deadline.
+HAZARD_DEADLINE_HOURS = {
+    "general": int(os.environ.get("HAZARD_DEADLINE_HOURS_GENERAL", "72")),
+    "serious": int(os.environ.get("HAZARD_DEADLINE_HOURS_SERIOUS", "168")),
+    "major": int(os.environ.get("HAZARD_DEADLINE_HOURS_MAJOR", "720")),
+}
+# "Due soon" notices go out this many hours before the deadline.
+HAZARD_DUE_SOON_HOURS = int(os.environ.get("HAZARD_DUE_SOON_HOURS", "24"))
+# Overdue orders go to the community at once and to the street office this many hours later.
+HAZARD_ESCALATION_STEP_HOURS = int(os.environ.get("HAZARD_ESCALATION_STEP_HOURS", "24"))
+# An inspection's hazards go to the venue's merchant at once when the venue has a merchant account.
+HAZARD_AUTO_DISPATCH_TO_MERCHANT = env_bool("HAZARD_AUTO_DISPATCH_TO_MERCHANT", True)
+# An inspection farther than this from the venue's archived location is saved but marked off-site.
+INSPECTION_OFFSITE_DISTANCE_M = float(os.environ.get("INSPECTION_OFFSITE_DISTANCE_M", "200"))
+# "Not inspected lately" on the inspector's task list.
+INSPECTION_STALE_DAYS = int(os.environ.get("INSPECTION_STALE_DAYS", "30"))
+MAX_PHOTOS_PER_STEP = int(os.environ.get("MAX_PHOTOS_PER_STEP", "9"))
+# Notice delivery: every notice lands in the in-app inbox; each backend here also gets it
+# (the log by default; an SMS or WeChat backend can be added without touching the loop).
+NOTICE_BACKENDS = env_list("NOTICE_BACKENDS", "venuesafe.notices.backends.LogBackend")

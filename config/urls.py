@@ -7,6 +7,7 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="venues:list", permanent=False)),
     path("accounts/", include("venuesafe.accounts.urls")),
     path("venues/", include("venuesafe.venues.urls")),
+    path("hazards/", include("venuesafe.hazards.urls")),
     path("api/v1/", include("config.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

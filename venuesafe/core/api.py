@@ -30,13 +30,17 @@ def _flatten(detail) -> dict[str, list[str]]:
     return {"non_field_errors": [str(detail)]}
 
 
-def error_response(code: str, message: str, fields: dict | None = None, http_status: int = 400) -> Response:
-    return Response({"code": code, "message": str(message), "fields": fields or {}}, status=http_status)
+def error_response(
+    code: str, message: str, fields: dict | None = None, http_status: int = 400, extra: dict | None = None
+) -> Response:
+    body = {"code": code, "message": str(message), "fields": fields or {}}
+    body.update(extra or {})
+    return Response(body, status=http_status)
 
 
 def exception_handler(exc, context):
     if isinstance(exc, DomainError):
-        return error_response(exc.code, exc.message, exc.fields, exc.status)
+        return error_response(exc.code, exc.message, exc.fields, exc.status, exc.extra)
     if isinstance(exc, DjangoValidationError):
         return error_response("invalid", _("Some fields are not valid."), validation_error_fields(exc))
     if isinstance(exc, Http404):

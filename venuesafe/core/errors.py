@@ -11,12 +11,16 @@ class DomainError(Exception):
     code = "domain_error"
     status = 400
 
-    def __init__(self, message: str | Promise, *, code: str | None = None, fields: dict | None = None):
+    def __init__(
+        self, message: str | Promise, *, code: str | None = None, fields: dict | None = None, extra: dict | None = None
+    ):
         super().__init__(str(message))
         self.message = message
         if code:
             self.code = code
         self.fields = fields or {}
+        # Further machine-readable facts for the API body, e.g. the current state on a conflict.
+        self.extra = extra or {}
 
 
 class InvalidInput(DomainError):
@@ -33,6 +37,13 @@ class OutOfScope(DomainError):
 
     code = "not_found"
     status = 404
+
+
+class StateConflict(DomainError):
+    """The record is not in a state that allows the step (or changed since the caller read it)."""
+
+    code = "state_conflict"
+    status = 409
 
 
 def validation_error_fields(exc) -> dict[str, list[str]]:

@@ -168,7 +168,9 @@ def venue_create(*, actor: User, coord_system: str | None = None, **fields: Any)
 
 
 @transaction.atomic
-def venue_update(*, venue: Venue, actor: User, coord_system: str | None = None, **fields: Any) -> Venue:
+def venue_update(
+    *, venue: Venue, actor: User, coord_system: str | None = None, reason: str = "update", **fields: Any
+) -> Venue:
     unknown = set(fields) - EDITABLE_FIELDS
     if unknown:
         raise InvalidInput(_("Unknown fields: %(names)s") % {"names": ", ".join(sorted(unknown))})
@@ -187,7 +189,7 @@ def venue_update(*, venue: Venue, actor: User, coord_system: str | None = None, 
         _convert_location(fields, coord_system)
     for name, value in fields.items():
         setattr(locked, name, value)
-    saved = _finish_and_save(locked, actor, reason="update", created=False)
+    saved = _finish_and_save(locked, actor, reason=reason, created=False)
     venue.refresh_from_db()
     return saved
 
