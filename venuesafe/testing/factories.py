@@ -130,3 +130,23 @@ __all__ = [
     "user_with_role",
     "venue",
 ]
+
+
+def hazard_type(code: str = "EVA-01"):
+    """A catalogue entry; reloads the reference data a transactional test may have flushed."""
+    from venuesafe.hazards.catalogue_data import ensure_reference_data
+    from venuesafe.hazards.models import HazardType
+
+    found = HazardType.objects.filter(code=code).first()
+    if found is None:
+        ensure_reference_data()
+        found = HazardType.objects.get(code=code)
+    return found
+
+
+def found_hazard(venue: Venue, actor: User, code: str = "EVA-01", **kwargs):
+    """A hazard recorded through the service (state `found`), with one evidence photo."""
+    from venuesafe.hazards.services import hazard_record
+
+    kwargs.setdefault("photos", [make_photo()])
+    return hazard_record(venue=venue, hazard_type=hazard_type(code), actor=actor, **kwargs)
