@@ -71,7 +71,7 @@ def test_catalogue__default_deadline_follows_the_table(catalogue, code, hours, a
 
 def test_catalogue__category_specific_rows(catalogue):
     assert _categories("EBK-04") == {"RENT"}  # "RENT,flag"
-    assert _categories("KIT-01") == {"FOOD"}
+    assert _categories("KIT-01") == {"FOOD", "MIXED"}  # kitchens of mixed-use premises too
     hose = HazardType.objects.get(code="GAS-04")  # "FOOD,ALL"
     assert hose.applies_to_all is True
     assert _categories("GAS-04") == set()
