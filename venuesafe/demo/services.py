@@ -1,12 +1,14 @@
-"""The demo district: 崇川区 → 陈桥街道, its 9 communities/villages, grids, staff and 325 venues.
+"""The demo district: 崇川区 → 陈桥街道, its 9 communities/villages, grids, staff and 325 venues,
+and about eleven months of the hazard loop there (loop_history.py).
 
 Everything is generated from a fixed seed, so two machines get the same district. Loading is
-idempotent: org units and accounts have stable codes and usernames, and the venues are only
-created when the street has none yet.
+idempotent: org units and accounts have stable codes and usernames, the venues are only
+created when the street has none yet, and the loop history only when it is not there yet.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import random
 from dataclasses import dataclass
@@ -23,8 +25,12 @@ from PIL import Image, ImageDraw, ImageFont
 from simple_history.utils import bulk_create_with_history
 
 from venuesafe.accounts.models import Role, RoleAssignment, User
-from venuesafe.core import geo
+from venuesafe.core import clock, geo
 from venuesafe.core.validators import USCC_ALPHABET, uscc_check_char
+from venuesafe.demo.loop_history import load_loop_history
+from venuesafe.hazards.models import Hazard
+from venuesafe.hazards.selectors import LoopFigures, loop_figures
+from venuesafe.inspections.models import Inspection
 from venuesafe.org.models import Department, OrgLevel, OrgUnit
 from venuesafe.org.services import org_unit_get_or_create
 from venuesafe.venues.models import FIVE_ELEMENTS, BusinessStatus, LicenceKind, LocationSource, Venue, VenueCategory
@@ -146,6 +152,10 @@ class DemoResult:
     logins: list[DemoLogin]
     venues: int
     inspectors: int
+    history_created: bool = False
+    inspections: int = 0
+    hazards: int = 0
+    year: LoopFigures | None = None  # this year's figures, computed from the rows like any page does
 
 
 def demo_is_loaded() -> bool:
@@ -153,23 +163,39 @@ def demo_is_loaded() -> bool:
     return bool(street) and Venue.objects.filter(org_path__startswith=street.path).exists()
 
 
-def load_demo_district(*, password: str = DEMO_PASSWORD) -> DemoResult:
-    """Build the demo district once; afterwards only report its logins."""
+def load_demo_district(*, password: str = DEMO_PASSWORD, history: bool = True) -> DemoResult:
+    """Build the demo district once, and its loop history once (unless `history` is off);
+    afterwards only report its logins and figures."""
     created = False
     if not demo_is_loaded():
         with transaction.atomic():
             _Builder(password=password).build()
         created = True
+    history_created = history and load_loop_history(street_code=STREET_CODE).created
     _sync_admin_group()
     admin = User.objects.filter(username="demo_admin").first()
     password_ok = created or (admin is not None and admin.check_password(password))
+    street = OrgUnit.objects.get(code=STREET_CODE)
     return DemoResult(
         created=created,
         password=password if password_ok else None,
         logins=demo_logins(),
-        venues=Venue.objects.filter(org_path__startswith=OrgUnit.objects.get(code=STREET_CODE).path).count(),
+        venues=Venue.objects.filter(org_path__startswith=street.path).count(),
         inspectors=RoleAssignment.objects.filter(role=Role.INSPECTOR, is_active=True).values("user").distinct().count(),
+        history_created=history_created,
+        inspections=Inspection.objects.filter(org_path__startswith=street.path).count(),
+        hazards=Hazard.objects.filter(org_path__startswith=street.path).count(),
+        year=year_figures(),
     )
+
+
+def year_figures() -> LoopFigures | None:
+    """The street's loop figures from 1 January to today, as the street office's pages show them."""
+    office = User.objects.filter(username="demo_street").first()
+    if office is None:
+        return None
+    today = clock.local_today()
+    return loop_figures(user=office, date_from=dt.date(today.year, 1, 1), date_to=today).total
 
 
 def demo_logins() -> list[DemoLogin]:

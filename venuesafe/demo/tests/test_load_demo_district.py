@@ -10,6 +10,8 @@ from venuesafe.accounts.models import Role, RoleAssignment, User
 from venuesafe.core import geo
 from venuesafe.core.validators import MOBILE_RE, validate_uscc
 from venuesafe.demo.services import DEMO_ACCOUNTS, DEMO_PASSWORD, LAT_RANGE, LNG_RANGE
+from venuesafe.hazards.models import Hazard, HazardEvent, HazardPhoto
+from venuesafe.inspections.models import Inspection, InspectionAnswer
 from venuesafe.org.models import OrgLevel, OrgUnit
 from venuesafe.venues.models import FIVE_ELEMENTS, Venue, VenueMerchant
 from venuesafe.venues.selectors import venue_list
@@ -31,11 +33,16 @@ def _counts() -> dict[str, int]:
         "venues": Venue.objects.count(),
         "venue_history": Venue.history.count(),
         "merchant_links": VenueMerchant.objects.count(),
+        "inspections": Inspection.objects.count(),
+        "answers": InspectionAnswer.objects.count(),
+        "hazards": Hazard.objects.count(),
+        "hazard_events": HazardEvent.objects.count(),
+        "hazard_photos": HazardPhoto.objects.count(),
     }
 
 
 def test_load_demo_district__builds_org_tree_people_and_venues():
-    _load()
+    _load(no_history=True)
 
     assert OrgUnit.objects.filter(level=OrgLevel.DISTRICT).count() == 1
     assert OrgUnit.objects.get(level=OrgLevel.DISTRICT).name == "崇川区"
@@ -91,7 +98,7 @@ def test_load_demo_district__builds_org_tree_people_and_venues():
 
 
 def test_load_demo_district__every_role_has_a_demo_account_that_logs_in():
-    output = _load()
+    output = _load(no_history=True)
 
     backend = UsernameOrMobileBackend()
     for role, username, *_rest, mobile in DEMO_ACCOUNTS:
@@ -117,22 +124,28 @@ def test_load_demo_district__every_role_has_a_demo_account_that_logs_in():
 
 
 def test_load_demo_district__second_run_changes_nothing_and_prints_logins_again():
-    first = _load()
-    before = _counts()
+    first = _load(no_history=True)
+    district = _counts()
+    assert district["venues"] == 325 and district["hazards"] == district["inspections"] == 0
 
+    # A district loaded before the loop history existed gets it on the next run, once.
     second = _load()
+    before = _counts()
+    assert "Hazard loop history loaded" in second
+    assert before["venues"] == 325 and before["inspections"] > 2000 and before["hazards"] > 1000
+
+    third = _load()
 
     assert _counts() == before
-    assert before["venues"] == 325
-    assert "already loaded" in second
-    for out in (first, second):
+    assert "nothing changed" in third and "loop history" not in third
+    for out in (first, second, third):
         assert "demo_admin" in out and DEMO_PASSWORD in out and "http://127.0.0.1:8000/" in out
 
 
 def test_load_demo_district__custom_password():
-    _load(password="Another-Pass-2026")
+    _load(password="Another-Pass-2026", no_history=True)
 
-    second = _load()  # the default password no longer matches: the table says so instead of lying
+    second = _load(no_history=True)  # the default password no longer matches: the table says so instead of lying
 
     assert UsernameOrMobileBackend().authenticate(None, username="demo_street", password="Another-Pass-2026")
     assert DEMO_PASSWORD not in second

@@ -19,7 +19,8 @@ def _pad(text: str, width: int) -> str:
 
 class Command(BaseCommand):
     help = (
-        "Load the demo district (崇川区 陈桥街道: 9 communities, 97 inspectors, 325 venues) and print the demo logins."
+        "Load the demo district (崇川区 陈桥街道: 9 communities, 97 inspectors, 325 venues, 11 months of "
+        "inspections and hazards) and print the demo logins."
     )
 
     def add_arguments(self, parser):
@@ -28,17 +29,40 @@ class Command(BaseCommand):
             default=DEMO_PASSWORD,
             help=f"Password of the demo accounts when they are created (default: {DEMO_PASSWORD}).",
         )
+        parser.add_argument(
+            "--no-history",
+            action="store_true",
+            help="Load the district without the 11 months of inspections and hazards (they can be added by "
+            "running the command again without this option).",
+        )
 
-    def handle(self, *args, password: str, **options):
-        result = load_demo_district(password=password)
+    def handle(self, *args, password: str, no_history: bool = False, **options):
+        result = load_demo_district(password=password, history=not no_history)
         if result.created:
             self.stdout.write(
                 self.style.SUCCESS(
                     f"Demo district loaded: 崇川区 / 陈桥街道, {result.venues} venues, {result.inspectors} inspectors."
                 )
             )
+        elif result.history_created:
+            self.stdout.write(self.style.SUCCESS(f"Demo district already loaded ({result.venues} venues)."))
         else:
             self.stdout.write(f"Demo district already loaded ({result.venues} venues); nothing changed.")
+        if result.history_created:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Hazard loop history loaded: {result.inspections} inspections, {result.hazards} hazards "
+                    "over the last 11 months."
+                )
+            )
+        year = result.year
+        if year is not None:
+            mean = f"{year.mean_hours:g} h" if year.mean_hours is not None else "-"
+            rate = f"{year.on_time_rate:.1%}" if year.on_time_rate is not None else "-"
+            self.stdout.write(
+                f"This year in 陈桥街道: {year.found} hazards found, {year.closed} closed "
+                f"(mean rectification {mean}, on time {rate}), {year.open} open, {year.overdue} overdue."
+            )
         shown_password = result.password or "(the password given when the demo was first loaded)"
         header = ("Role 角色", "Username 用户名", "Mobile 手机号", "Password 密码")
         rows = [(f"{x.role_zh} {x.role_en}", x.username, x.mobile, shown_password) for x in result.logins]
