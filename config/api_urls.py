@@ -5,6 +5,9 @@ urlpatterns = [
     path("", include("venuesafe.accounts.api_urls")),
     path("", include("venuesafe.org.api_urls")),
     path("", include("venuesafe.venues.api_urls")),
+    path("", include("venuesafe.inspections.api_urls")),
+    path("", include("venuesafe.hazards.api_urls")),
+    path("", include("venuesafe.notices.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

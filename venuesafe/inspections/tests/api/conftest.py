@@ -1,0 +1,13 @@
+import pytest
+
+from .helpers import api_client, build_loop
+
+
+@pytest.fixture
+def client_for():
+    return api_client
+
+
+@pytest.fixture
+def loop(district):
+    return build_loop(district)
