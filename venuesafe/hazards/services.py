@@ -125,14 +125,23 @@ def _may_review(hazard: Hazard, user: User) -> bool:
     return bool(roles_at(user, hazard.org_path) & REVIEWERS)
 
 
+def _is_own_proof(hazard: Hazard, user: User) -> bool:
+    return not user.is_superuser and _latest_proof_actor_id(hazard) == user.pk
+
+
+def _may_review_proof(hazard: Hazard, user: User) -> bool:
+    """Reviewers, except whoever submitted the proof under review (four eyes)."""
+    return _may_review(hazard, user) and not _is_own_proof(hazard, user)
+
+
 # Per action: the states it starts from and the right it needs.
 ACTIONS: dict[str, tuple[tuple[str, ...], Callable[[Hazard, User], bool]]] = {
     "dispatch": ((S.FOUND,), lambda h, u: bool(roles_at(u, h.org_path) & DISPATCHERS)),
     "redispatch": ((S.DISPATCHED, S.RECTIFYING), lambda h, u: bool(roles_at(u, h.org_path) & SUPERVISORS)),
     "acknowledge": ((S.DISPATCHED,), _may_rectify),
     "submit_proof": ((S.DISPATCHED, S.RECTIFYING), _may_rectify),
-    "review_pass": ((S.AWAITING_REVIEW,), _may_review),
-    "review_fail": ((S.AWAITING_REVIEW,), _may_review),
+    "review_pass": ((S.AWAITING_REVIEW,), _may_review_proof),
+    "review_fail": ((S.AWAITING_REVIEW,), _may_review_proof),
     "reopen": ((S.CLOSED,), _may_review),
     "extend_deadline": (tuple(OPEN_STATES), lambda h, u: bool(roles_at(u, h.org_path) & SUPERVISORS)),
     "withdraw": ((S.FOUND, S.DISPATCHED, S.RECTIFYING), lambda h, u: bool(roles_at(u, h.org_path) & SUPERVISORS)),
@@ -267,6 +276,10 @@ def _transition(
     states, right = ACTIONS[action]
     with transaction.atomic():
         locked = Hazard.objects.select_for_update().select_related("venue", "hazard_type").get(pk=hazard.pk)
+        if action in ("review_pass", "review_fail") and _may_review(locked, actor) and _is_own_proof(locked, actor):
+            raise NotAllowed(
+                _("You submitted the proof of this rectification; someone else must review it."), code="own_proof"
+            )
         if not right(locked, actor):
             raise NotAllowed(
                 _("You may not %(action)s this work order.") % {"action": str(ACTION_LABELS[action]).lower()},
@@ -653,13 +666,6 @@ def hazard_submit_proof(
     )
 
 
-def _check_not_own_proof(h: Hazard, actor: User) -> None:
-    if _latest_proof_actor_id(h) == actor.pk and not actor.is_superuser:
-        raise NotAllowed(
-            _("You submitted the proof of this rectification; someone else must review it."), code="own_proof"
-        )
-
-
 def _notify_review_result(h: Hazard, event: HazardEvent, kind: str, title: str) -> None:
     proof_actor = User.objects.filter(pk=_latest_proof_actor_id(h)).first()
     _notify(h, [*responsible_users(h), proof_actor], kind, title, f"e{event.pk}", event.note)
@@ -679,7 +685,6 @@ def hazard_review_pass(
     review_photos = _check_photos(photos, required=False)
 
     def build(h: Hazard) -> _Step:
-        _check_not_own_proof(h, actor)
         return _Step(
             kind=EventKind.REVIEW_PASSED,
             to_state=S.CLOSED,
@@ -716,7 +721,6 @@ def hazard_review_fail(
     review_photos = _check_photos(photos, required=False)
 
     def build(h: Hazard) -> _Step:
-        _check_not_own_proof(h, actor)
         return _Step(
             kind=EventKind.REVIEW_FAILED,
             to_state=S.RECTIFYING,
