@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from venuesafe.core.bench_views import bench_endpoints_enabled
+
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="venues:list", permanent=False)),
     path("accounts/", include("venuesafe.accounts.urls")),
@@ -17,3 +19,7 @@ if settings.DEBUG or not settings.PRODUCTION:
     from django.conf.urls.static import static
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# The benchmark's bare endpoint (bench/inspection_submit.py): only with VENUESAFE_BENCH_ENDPOINTS=1.
+if bench_endpoints_enabled():
+    urlpatterns += [path("bench/", include("venuesafe.core.bench_views"))]
