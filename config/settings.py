@@ -103,6 +103,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "venuesafe.accounts.context_processors.current_roles",
+                "venuesafe.notices.context_processors.unread_notices",
             ],
         },
     },

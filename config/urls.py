@@ -10,6 +10,9 @@ urlpatterns = [
     path("accounts/", include("venuesafe.accounts.urls")),
     path("venues/", include("venuesafe.venues.urls")),
     path("hazards/", include("venuesafe.hazards.urls")),
+    # Inspection pages live under /inspections/ and /venues/<pk>/inspect/.
+    path("", include("venuesafe.inspections.urls")),
+    path("notices/", include("venuesafe.notices.urls")),
     path("api/v1/", include("config.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -22,6 +22,9 @@ from venuesafe.core import geo
 from venuesafe.core.errors import InvalidInput, NotAllowed
 from venuesafe.core.idempotency import run_idempotent
 from venuesafe.core.validators import validate_wgs84_in_china
+from venuesafe.hazards import selectors as hazard_selectors
+from venuesafe.hazards import services as hazard_services
+from venuesafe.inspections import selectors as inspection_selectors
 from venuesafe.org.models import OrgLevel, OrgUnit
 
 from . import selectors, services
@@ -112,8 +115,18 @@ def venue_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_edit": selectors.venue_can_edit(user=request.user, venue=venue),
         "map_config": _map_config(),
         "map_point": map_point,
+        **_loop_context(request.user, venue),
     }
     return render(request, "venues/detail.html", context)
+
+
+def _loop_context(user: User, venue: Venue) -> dict:
+    """The hazard loop on the venue page: may this user inspect, open hazards, last inspections."""
+    return {
+        "can_inspect": bool(hazard_services.roles_at(user, venue.org_path) & hazard_services.RECORDERS),
+        "open_hazards": list(hazard_selectors.hazard_list(user=user, venue_id=venue.pk, state="open")[:20]),
+        "last_inspections": list(inspection_selectors.inspection_list(user=user, venue_id=venue.pk)[:5]),
+    }
 
 
 _FK_MODELS = {

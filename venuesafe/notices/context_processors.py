@@ -1,0 +1,13 @@
+from django.utils.functional import SimpleLazyObject
+
+from .models import Notice
+
+
+def unread_notices(request):
+    """The unread count for the navigation badge; counted only when a template shows it."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {
+        "unread_notices": SimpleLazyObject(lambda: Notice.objects.filter(recipient=user, read_at__isnull=True).count())
+    }
