@@ -69,7 +69,7 @@ class HazardType(models.Model):
 
 
 class HazardState(models.TextChoices):
-    FOUND = "found", _("Found")  # 待派单
+    FOUND = "found", _("Awaiting dispatch")  # 待派单
     DISPATCHED = "dispatched", _("Dispatched")  # 已派单
     RECTIFYING = "rectifying", _("Rectifying")  # 整改中
     AWAITING_REVIEW = "awaiting_review", _("Awaiting review")  # 待复核

@@ -113,7 +113,12 @@ def is_responsible(hazard: Hazard, user: User) -> bool:
 
 
 def _latest_proof_actor_id(hazard: Hazard) -> int | None:
-    event = hazard.events.filter(kind=EventKind.PROOF_SUBMITTED).order_by("-at", "-id").first()
+    """Who showed the latest fix: an uploaded proof, or an inspector's fix on the spot."""
+    event = (
+        hazard.events.filter(kind__in=(EventKind.PROOF_SUBMITTED, EventKind.FIXED_ON_SPOT))
+        .order_by("-at", "-id")
+        .first()
+    )
     return event.actor_id if event else None
 
 
