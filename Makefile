@@ -26,10 +26,15 @@ assets: node_modules/.installed
 messages: $(VENV)/.installed
 	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
 
+# The hazard timers (escalations, due-soon and overdue notices) run beside the server, once a
+# minute, and stop when the server stops.
 run: install
 	$(PY) manage.py migrate --noinput -v 0
 	$(PY) manage.py load_demo_district
-	@echo "VenueSafe: http://$(HOST):$(PORT)/"
+	@$(PY) manage.py run_periodic_tasks --loop --interval 60 & timers=$$!; \
+	trap 'kill $$timers 2>/dev/null; wait $$timers 2>/dev/null' EXIT; trap 'exit 130' INT; trap 'exit 143' TERM; \
+	echo "Hazard timers running in the background (manage.py run_periodic_tasks --loop --interval 60, pid $$timers)"; \
+	echo "VenueSafe: http://$(HOST):$(PORT)/"; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 demo: install
