@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.db.models import Prefetch, Q, prefetch_related_objects
+from django.db.models import Prefetch, prefetch_related_objects
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -21,7 +21,7 @@ from venuesafe.core.serializers import ConflictErrorSerializer, ErrorSerializer
 from venuesafe.venues.serializers import CoordSystemQuerySerializer
 
 from . import selectors, services
-from .models import Hazard, HazardPhoto, HazardType
+from .models import Hazard, HazardPhoto
 from .serializers import (
     DispatchInputSerializer,
     ExtendDeadlineInputSerializer,
@@ -86,12 +86,8 @@ class HazardTypeListApi(APIView):
     )
     def get(self, request):
         category = _query(HazardTypeQuerySerializer, request).validated_data.get("category")
-        # The catalogue is reference data, the same for everyone: no scope to apply.
-        types = HazardType.objects.filter(is_active=True).prefetch_related("categories")
-        if category is not None:
-            ids = [category.pk] + ([category.parent_id] if category.parent_id else [])
-            types = types.filter(Q(applies_to_all=True) | Q(categories__in=ids)).distinct()
-        return Response(HazardTypeOutputSerializer(types.order_by("sort_order", "code"), many=True).data)
+        types = selectors.hazard_types_for_category(category=category).prefetch_related("categories")
+        return Response(HazardTypeOutputSerializer(types, many=True).data)
 
 
 # --- reads ----------------------------------------------------------------------------------

@@ -306,3 +306,12 @@ def loop_figures(
         by_hazard_type=rows("hazard_type"),
         inspections_by_inspector=inspections_by_inspector,
     )
+
+
+def hazard_types_for_category(*, category: VenueCategory | None = None) -> QuerySet[HazardType]:
+    """The active catalogue (reference data, the same for everyone); with a category, what applies to it."""
+    types = HazardType.objects.filter(is_active=True)
+    if category is not None:
+        ids = [category.pk] + ([category.parent_id] if category.parent_id else [])
+        types = types.filter(Q(applies_to_all=True) | Q(categories__in=ids)).distinct()
+    return types.order_by("sort_order", "code")

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from django import forms
 from django.conf import settings
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from venuesafe.core.geo import CoordSystem
@@ -49,12 +48,9 @@ class MultipleFileField(forms.FileField):
 
 def hazard_types_for_venue(venue: Venue):
     """Active catalogue entries that apply to the venue's category (for a finding outside the checklist)."""
-    ids = [venue.category_id] + ([venue.category.parent_id] if venue.category.parent_id else [])
-    return (
-        HazardType.objects.filter(Q(applies_to_all=True) | Q(categories__in=ids), is_active=True)
-        .distinct()
-        .order_by("sort_order", "code")
-    )
+    from venuesafe.hazards.selectors import hazard_types_for_category
+
+    return hazard_types_for_category(category=venue.category)
 
 
 @dataclass

@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 
 from venuesafe.core.serializers import ErrorSerializer
 
-from . import services
+from . import selectors, services
 from .models import Notice
 from .serializers import MarkedCountSerializer, NoticeListQuerySerializer, NoticeOutputSerializer, UnreadCountSerializer
 
@@ -20,8 +20,7 @@ NOT_FOUND = OpenApiResponse(ErrorSerializer, description="Not a notice of this u
 
 
 def _inbox(user) -> QuerySet[Notice]:
-    # Scope is the recipient itself; there is no wider view of someone else's inbox.
-    return Notice.objects.filter(recipient_id=user.pk).order_by("-created_at", "-id")
+    return selectors.inbox(user=user).order_by("-created_at", "-id")
 
 
 class NoticeListApi(generics.GenericAPIView):
@@ -81,4 +80,4 @@ class NoticeUnreadCountApi(APIView):
         responses={200: UnreadCountSerializer},
     )
     def get(self, request):
-        return Response({"unread": _inbox(request.user).filter(read_at__isnull=True).count()})
+        return Response({"unread": selectors.unread_count(user=request.user)})

@@ -1,6 +1,6 @@
 from django.utils.functional import SimpleLazyObject
 
-from .models import Notice
+from .selectors import unread_count
 
 
 def unread_notices(request):
@@ -8,6 +8,4 @@ def unread_notices(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {
-        "unread_notices": SimpleLazyObject(lambda: Notice.objects.filter(recipient=user, read_at__isnull=True).count())
-    }
+    return {"unread_notices": SimpleLazyObject(lambda: unread_count(user=user))}

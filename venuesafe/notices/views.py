@@ -5,30 +5,27 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from . import services
-from .models import Notice
+from . import selectors, services
 
 PAGE_SIZE = 30
 
 
 def _inbox(user):
-    # Scoped by recipient: a user only ever reads their own notices.
-    return Notice.objects.filter(recipient=user)
+    return selectors.inbox(user=user)
 
 
 @login_required
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
-    notices = _inbox(request.user).order_by(F("read_at").asc(nulls_first=True), "-created_at", "-id")
+    notices = _inbox(request.user)
     page = Paginator(notices, PAGE_SIZE).get_page(request.GET.get("page"))
-    unread = _inbox(request.user).filter(read_at__isnull=True).count()
+    unread = selectors.unread_count(user=request.user)
     return render(request, "notices/inbox.html", {"page": page, "unread": unread})
 
 
