@@ -60,6 +60,7 @@ format: $(VENV)/.installed
 
 bench: install
 	$(PY) bench/near_me.py
+	$(PY) bench/inspection_submit.py
 
 clean:
 	rm -rf $(VENV) node_modules var staticfiles test-artifacts
