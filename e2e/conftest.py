@@ -78,3 +78,30 @@ def _only_local(route):
 def screenshot(page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+@pytest.fixture
+def new_phone(browser):
+    """Makes more phone pages like `phone`, each in its own browser context (one per user)."""
+    contexts = []
+
+    def make():
+        context = browser.new_context(
+            viewport=PHONE,
+            device_scale_factor=2,
+            is_mobile=True,
+            has_touch=True,
+            locale="zh-CN",
+            timezone_id="Asia/Shanghai",
+            geolocation={"latitude": 32.0712, "longitude": 120.8534, "accuracy": 8},
+            permissions=["geolocation"],
+        )
+        context.route("**/*", _only_local)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
