@@ -270,3 +270,6 @@ MAX_PHOTOS_PER_STEP = int(os.environ.get("MAX_PHOTOS_PER_STEP", "9"))
 # Notice delivery: every notice lands in the in-app inbox; each backend here also gets it
 # (the log by default; an SMS or WeChat backend can be added without touching the loop).
 NOTICE_BACKENDS = env_list("NOTICE_BACKENDS", "venuesafe.notices.backends.LogBackend")
+
+# The benchmark's bare one-insert endpoint (bench/inspection_submit.py); never in production.
+BENCH_ENDPOINTS = env_bool("VENUESAFE_BENCH_ENDPOINTS") and not PRODUCTION

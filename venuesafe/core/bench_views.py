@@ -5,13 +5,12 @@ authentication and permission check like any API call, then inserts one row into
 (an IdempotencyKey row with endpoint "bench:insert") and answers 201. It is the floor the
 inspection submission is measured against.
 
-Mounted only when settings.BENCH_ENDPOINTS is on (or, without that setting, the environment has
-VENUESAFE_BENCH_ENDPOINTS=1), and never in production mode.
+Mounted only when settings.BENCH_ENDPOINTS is on (environment VENUESAFE_BENCH_ENDPOINTS=1), and
+never in production mode.
 """
 
 from __future__ import annotations
 
-import os
 import uuid
 
 from django.conf import settings
@@ -26,12 +25,7 @@ BENCH_ENDPOINT = "bench:insert"
 
 
 def bench_endpoints_enabled() -> bool:
-    if getattr(settings, "PRODUCTION", False):
-        return False
-    enabled = getattr(settings, "BENCH_ENDPOINTS", None)
-    if enabled is None:
-        enabled = os.environ.get("VENUESAFE_BENCH_ENDPOINTS", "").strip().lower() in ("1", "true", "yes", "on")
-    return bool(enabled)
+    return bool(settings.BENCH_ENDPOINTS) and not settings.PRODUCTION
 
 
 class BareInsertApi(APIView):

@@ -172,7 +172,7 @@ class _PositionMixin(forms.Form):
 
 
 class DispatchForm(_ActionForm):
-    merchant = forms.BooleanField(label=_("The merchant (商户)"), required=False)
+    merchant = forms.BooleanField(label=_("The merchant"), required=False)
     responsible_community = OrgUnitChoiceField(
         label=_("Community"), queryset=OrgUnit.objects.none(), required=False, empty_label=_("— none —")
     )

@@ -44,7 +44,7 @@ class HazardType(models.Model):
         blank=True,
         help_text=_("Empty: the default deadline of the severity applies."),
     )
-    fix_immediately = models.BooleanField(_("to be corrected at once (立即改正)"), default=False)
+    fix_immediately = models.BooleanField(_("to be corrected at once"), default=False)
     detection = models.CharField(
         _("how it is found"), max_length=8, blank=True, help_text=_("C checklist, D date rule, P photo")
     )

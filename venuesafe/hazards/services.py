@@ -194,7 +194,7 @@ def _require_text(value: str, field_name: str, message: str) -> str:
     if not value:
         raise InvalidInput(message, fields={field_name: [message]})
     if len(value) > 2000:
-        msg = _("Use at most 2000 characters.")
+        msg = _("Use at most %(n)d characters.") % {"n": 2000}
         raise InvalidInput(msg, fields={field_name: [msg]})
     return value
 
@@ -202,7 +202,7 @@ def _require_text(value: str, field_name: str, message: str) -> str:
 def _optional_text(value: str, field_name: str = "note") -> str:
     value = (value or "").strip()
     if len(value) > 2000:
-        msg = _("Use at most 2000 characters.")
+        msg = _("Use at most %(n)d characters.") % {"n": 2000}
         raise InvalidInput(msg, fields={field_name: [msg]})
     return value
 
@@ -287,7 +287,7 @@ def _transition(
             )
         if not right(locked, actor):
             raise NotAllowed(
-                _("You may not %(action)s this work order.") % {"action": str(ACTION_LABELS[action]).lower()},
+                _("You are not allowed to do this on this work order: %(action)s.") % {"action": ACTION_LABELS[action]},
                 code="not_allowed_for_hazard",
             )
         if locked.state not in states:
@@ -391,7 +391,7 @@ def hazard_record(
     roles = roles_at(actor, venue.org_path)
     if source == HazardSource.SELF_CHECK:
         if not is_venue_merchant(actor, venue.pk):
-            raise NotAllowed(_("You do not hold this venue."), code="not_venue_merchant")
+            raise NotAllowed(_("You are not a merchant of this venue."), code="not_venue_merchant")
     elif not roles & RECORDERS:
         raise NotAllowed(_("You may not record hazards at this venue."), code="cannot_record_hazard")
     if not hazard_type.is_active or not hazard_type_applies(hazard_type, venue):

@@ -216,7 +216,7 @@ class AdhocFindingForm(forms.Form):
         label=_("What was seen"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
     photos = MultipleFileField(label=_("Photos of the hazard"))
-    fixed = forms.BooleanField(label=_("Fixed on the spot (立即整改)"), required=False)
+    fixed = forms.BooleanField(label=_("Fixed on the spot"), required=False)
     proof_photos = MultipleFileField(label=_("Photos after the fix"))
 
     def __init__(self, *args, venue: Venue, **kwargs):

@@ -15,17 +15,14 @@ from venuesafe.testing.factories import user_with_role
 pytestmark = pytest.mark.django_db
 
 
-def test_bench_endpoints__off_by_default_and_never_in_production(settings, monkeypatch):
-    monkeypatch.delenv("VENUESAFE_BENCH_ENDPOINTS", raising=False)
+def test_bench_endpoints__off_by_default_and_never_in_production(settings):
+    settings.BENCH_ENDPOINTS = False
     assert not bench_endpoints_enabled()
     assert Client().post("/bench/insert/", {}, content_type="application/json").status_code == 404
 
-    monkeypatch.setenv("VENUESAFE_BENCH_ENDPOINTS", "1")
+    settings.BENCH_ENDPOINTS = True
     assert bench_endpoints_enabled()
     settings.PRODUCTION = True
-    assert not bench_endpoints_enabled()
-    settings.PRODUCTION = False
-    settings.BENCH_ENDPOINTS = False  # the setting, when present, wins over the environment
     assert not bench_endpoints_enabled()
 
 

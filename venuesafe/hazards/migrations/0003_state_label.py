@@ -4,25 +4,57 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('hazards', '0002_hazard_catalogue'),
+        ("hazards", "0002_hazard_catalogue"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='hazard',
-            name='state',
-            field=models.CharField(choices=[('found', 'Awaiting dispatch'), ('dispatched', 'Dispatched'), ('rectifying', 'Rectifying'), ('awaiting_review', 'Awaiting review'), ('closed', 'Closed'), ('withdrawn', 'Withdrawn')], default='found', max_length=16, verbose_name='state'),
+            model_name="hazard",
+            name="state",
+            field=models.CharField(
+                choices=[
+                    ("found", "Awaiting dispatch"),
+                    ("dispatched", "Dispatched"),
+                    ("rectifying", "Rectifying"),
+                    ("awaiting_review", "Awaiting review"),
+                    ("closed", "Closed"),
+                    ("withdrawn", "Withdrawn"),
+                ],
+                default="found",
+                max_length=16,
+                verbose_name="state",
+            ),
         ),
         migrations.AlterField(
-            model_name='hazardevent',
-            name='from_state',
-            field=models.CharField(blank=True, choices=[('found', 'Awaiting dispatch'), ('dispatched', 'Dispatched'), ('rectifying', 'Rectifying'), ('awaiting_review', 'Awaiting review'), ('closed', 'Closed'), ('withdrawn', 'Withdrawn')], max_length=16),
+            model_name="hazardevent",
+            name="from_state",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("found", "Awaiting dispatch"),
+                    ("dispatched", "Dispatched"),
+                    ("rectifying", "Rectifying"),
+                    ("awaiting_review", "Awaiting review"),
+                    ("closed", "Closed"),
+                    ("withdrawn", "Withdrawn"),
+                ],
+                max_length=16,
+            ),
         ),
         migrations.AlterField(
-            model_name='hazardevent',
-            name='to_state',
-            field=models.CharField(choices=[('found', 'Awaiting dispatch'), ('dispatched', 'Dispatched'), ('rectifying', 'Rectifying'), ('awaiting_review', 'Awaiting review'), ('closed', 'Closed'), ('withdrawn', 'Withdrawn')], max_length=16),
+            model_name="hazardevent",
+            name="to_state",
+            field=models.CharField(
+                choices=[
+                    ("found", "Awaiting dispatch"),
+                    ("dispatched", "Dispatched"),
+                    ("rectifying", "Rectifying"),
+                    ("awaiting_review", "Awaiting review"),
+                    ("closed", "Closed"),
+                    ("withdrawn", "Withdrawn"),
+                ],
+                max_length=16,
+            ),
         ),
     ]

@@ -189,7 +189,7 @@ def test_action__stale_version_says_so_and_changes_nothing(client, loop):
     client.force_login(loop.inspector2)
     data = {"review_pass-version": old_version, "review_pass-note": "合格"}
     with translation.override("en"):
-        response = client.post(reverse("hazards:action", args=[h.pk, "review_pass"]), data)
+        response = client.post(reverse("hazards:action", args=[h.pk, "review_pass"]), data, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 409
     messages = [str(m) for m in response.context["messages"]]
     assert any("changed since you opened it" in m for m in messages)

@@ -21,7 +21,7 @@ def test_figures__numbers_match_the_selector(client, loop):
     loop.found("EVA-04", venue=loop.venue_a2)
     client.force_login(loop.street)
     with translation.override("en"):
-        response = client.get(reverse("hazards:figures"))
+        response = client.get(reverse("hazards:figures"), HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
     today = clock.local_today()
     expected = loop_figures(user=loop.street, date_from=today.replace(day=1), date_to=today)
