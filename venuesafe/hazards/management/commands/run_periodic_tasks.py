@@ -1,0 +1,102 @@
+"""`manage.py run_periodic_tasks`: escalate overdue work orders and send due-soon and overdue notices.
+
+Idempotent: every escalation is taken once per level and every notice is deduplicated, so the
+command may run as often as wanted (cron every 5 minutes) and a second run at the same time
+changes nothing. `--loop` keeps it running in one process, for `make run` or a process manager.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError, close_old_connections
+from django.utils import timezone
+
+from venuesafe.core import clock
+from venuesafe.hazards import services
+
+logger = logging.getLogger("venuesafe.hazards.timers")
+
+
+def _plural(n: int, singular: str, plural: str) -> str:
+    return f"{n} {singular if n == 1 else plural}"
+
+
+def summary(report: services.TimerReport, at) -> str:
+    """One line for the log: what this run changed, or that it changed nothing."""
+    counts = ", ".join(
+        (
+            _plural(report.escalations, "escalation", "escalations"),
+            _plural(report.overdue_notices, "overdue notice", "overdue notices"),
+            _plural(report.due_soon_notices, "due-soon notice", "due-soon notices"),
+        )
+    )
+    stamp = timezone.localtime(at).strftime("%Y-%m-%d %H:%M:%S %Z")
+    if report.changes == 0:
+        return f"Hazard timers at {stamp}: nothing to do, nothing changed ({counts})."
+    return f"Hazard timers at {stamp}: {counts}."
+
+
+class Command(BaseCommand):
+    help = (
+        "Escalate overdue hazard work orders and send due-soon and overdue notices. Idempotent: "
+        "run it every few minutes (cron, systemd timer), or keep it running with --loop."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--loop", action="store_true", help="Keep running, one run every --interval seconds, until stopped."
+        )
+        parser.add_argument(
+            "--interval",
+            type=float,
+            default=300.0,
+            help="Seconds between two runs with --loop (default: 300).",
+        )
+
+    def handle(self, *args, loop: bool, interval: float, **options):
+        self.verbosity = options.get("verbosity", 1)
+        if not loop:
+            self.run_once()
+            return
+        if interval <= 0:
+            raise CommandError("--interval must be a positive number of seconds.")
+        self.run_forever(interval)
+
+    def run_once(self) -> services.TimerReport:
+        at = clock.now()
+        report = services.run_hazard_timers(now=at)
+        if self.verbosity >= 1:
+            self.stdout.write(summary(report, at))
+        return report
+
+    def run_forever(self, interval: float) -> None:
+        stop = threading.Event()
+        previous = None
+        # Signal handlers can only be installed from the main thread (not when a test drives us).
+        if threading.current_thread() is threading.main_thread():
+            previous = signal.signal(signal.SIGTERM, lambda signum, frame: stop.set())
+        if self.verbosity >= 1:
+            self.stdout.write(f"Running the hazard timers every {interval:g} s; stop with Ctrl-C or SIGTERM.")
+        try:
+            while not stop.is_set():
+                close_old_connections()
+                try:
+                    self.run_once()
+                except DatabaseError:
+                    # The database may be restarting: log, drop the broken connection, try next time.
+                    logger.exception("hazard timers failed; retrying in %g s", interval)
+                    self.stderr.write(f"Hazard timers failed on a database error; retrying in {interval:g} s.")
+                finally:
+                    close_old_connections()
+                stop.wait(interval)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            if previous is not None:
+                signal.signal(signal.SIGTERM, previous)
+        if self.verbosity >= 1:
+            self.stdout.write("Hazard timers stopped.")
