@@ -486,10 +486,11 @@ def _record_again(hazard, actor, description, evidence, proof, fixed_on_spot, po
 
 
 def _notify_review_due(hazard: Hazard, actor: User | None) -> None:
-    reviewers = [u for u in [hazard.venue.inspector] if u is not None]
-    if not reviewers:
-        reviewers = _staff_at(hazard.community, Role.COMMUNITY_STAFF)
-    reviewers = [u for u in reviewers if actor is None or u.pk != actor.pk]
+    def others(users: list[User]) -> list[User]:
+        # Whoever showed the fix may not review it, so they are not the one to tell.
+        return [u for u in users if u is not None and (actor is None or u.pk != actor.pk)]
+
+    reviewers = others([hazard.venue.inspector]) or others(_staff_at(hazard.community, Role.COMMUNITY_STAFF))
     _notify(
         hazard, reviewers, NoticeKind.REVIEW_DUE, _("Review due: %(t)s") % {"t": _title(hazard)}, f"v{hazard.version}"
     )

@@ -230,11 +230,6 @@ def test_submit__inspector_may_not_review_own_on_the_spot_fix(world):
     assert Hazard.objects.get().state == S.CLOSED
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: hazards.services._notify_review_due drops the venue's inspector when they fixed it on the spot "
-    "and then notifies nobody (falls back to community staff only when the venue has no inspector)",
-)
 def test_submit__on_the_spot_fix_by_the_venue_inspector_tells_another_reviewer(world):
     submit(world, fails={"GEN-04": {"fixed_on_spot": True, "proof_photos": [make_photo()]}})
     assert Notice.objects.filter(kind=NoticeKind.REVIEW_DUE).exclude(recipient=world.inspector).exists()
