@@ -879,6 +879,20 @@ class TimerReport:
         return self.escalations + self.overdue_notices + self.due_soon_notices
 
 
+def _remind(hazard: Hazard, kind: str, title: str) -> int:
+    """One reminder per (kind, order, deadline): an extended deadline earns a fresh one."""
+    with transaction.atomic():
+        sent = notify(
+            recipients=responsible_users(hazard) + _venue_staff(hazard),
+            kind=kind,
+            title=title,
+            url=_hazard_url(hazard),
+            hazard=hazard,
+            dedupe_key=f"{kind}:{hazard.pk}:{hazard.deadline.timestamp():.0f}",
+        )
+    return len(sent)
+
+
 def run_hazard_timers(*, now: dt.datetime | None = None) -> TimerReport:
     """Escalations and reminders. Idempotent: a second run at the same time changes nothing."""
     now = now or clock.now()
@@ -889,17 +903,8 @@ def run_hazard_timers(*, now: dt.datetime | None = None) -> TimerReport:
         if hazard.escalation_level < escalation_target(hazard, now):
             report.escalations += hazard_escalate(hazard=hazard, now=now)
             hazard.refresh_from_db()
-        with transaction.atomic():
-            report.overdue_notices += len(
-                notify(
-                    recipients=responsible_users(hazard) + _venue_staff(hazard),
-                    kind=NoticeKind.OVERDUE,
-                    title=_("Overdue since %(t)s: %(title)s") % {"t": _local(hazard.deadline), "title": _title(hazard)},
-                    url=_hazard_url(hazard),
-                    hazard=hazard,
-                    dedupe_key=f"overdue:{hazard.pk}:{hazard.deadline.timestamp():.0f}",
-                )
-            )
+        title = _("Overdue since %(t)s: %(title)s") % {"t": _local(hazard.deadline), "title": _title(hazard)}
+        report.overdue_notices += _remind(hazard, NoticeKind.OVERDUE, title)
     soon = (
         Hazard.objects.filter(
             open_q, deadline__gte=now, deadline__lte=now + dt.timedelta(hours=settings.HAZARD_DUE_SOON_HOURS)
@@ -908,15 +913,6 @@ def run_hazard_timers(*, now: dt.datetime | None = None) -> TimerReport:
         .select_related("venue", "hazard_type")
     )
     for hazard in soon.iterator(chunk_size=500):
-        with transaction.atomic():
-            report.due_soon_notices += len(
-                notify(
-                    recipients=responsible_users(hazard) + _venue_staff(hazard),
-                    kind=NoticeKind.DUE_SOON,
-                    title=_("Due %(t)s: %(title)s") % {"t": _local(hazard.deadline), "title": _title(hazard)},
-                    url=_hazard_url(hazard),
-                    hazard=hazard,
-                    dedupe_key=f"due_soon:{hazard.pk}:{hazard.deadline.timestamp():.0f}",
-                )
-            )
+        title = _("Due %(t)s: %(title)s") % {"t": _local(hazard.deadline), "title": _title(hazard)}
+        report.due_soon_notices += _remind(hazard, NoticeKind.DUE_SOON, title)
     return report
