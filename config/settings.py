@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "venuesafe.hazards",
     "venuesafe.inspections",
     "venuesafe.notices",
+    "venuesafe.selfchecks",
     "venuesafe.demo",
 ]
 
@@ -273,3 +274,17 @@ NOTICE_BACKENDS = env_list("NOTICE_BACKENDS", "venuesafe.notices.backends.LogBac
 
 # The benchmark's bare one-insert endpoint (bench/inspection_submit.py); never in production.
 BENCH_ENDPOINTS = env_bool("VENUESAFE_BENCH_ENDPOINTS") and not PRODUCTION
+
+# --- Merchants: one code per venue and the daily self-check ---------------------------------
+# The address printed in door-plate QR codes (the public site); empty: the address of the request.
+PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "").rstrip("/")
+# A TrueType/TTC font with Chinese glyphs, embedded in PDFs; empty: the first one found on the system.
+PDF_CJK_FONT = os.environ.get("PDF_CJK_FONT", "")
+BINDING_CODE_TTL_HOURS = int(os.environ.get("BINDING_CODE_TTL_HOURS", "168"))
+BINDING_MAX_FAILURES = int(os.environ.get("BINDING_MAX_FAILURES", "5"))
+BINDING_LOCKOUT_MINUTES = int(os.environ.get("BINDING_LOCKOUT_MINUTES", "15"))
+# Venues without a punch-in by this local hour get a reminder.
+SELF_CHECK_REMINDER_HOUR = int(os.environ.get("SELF_CHECK_REMINDER_HOUR", "18"))
+# A merchant "masters" self-checking with punch-ins on at least MASTERY_DAYS of the last WINDOW days.
+SELF_CHECK_MASTERY_DAYS = int(os.environ.get("SELF_CHECK_MASTERY_DAYS", "20"))
+SELF_CHECK_MASTERY_WINDOW_DAYS = int(os.environ.get("SELF_CHECK_MASTERY_WINDOW_DAYS", "30"))

@@ -709,7 +709,7 @@ def load_hazard_catalogue(HazardType, VenueCategory) -> None:
 
 
 def ensure_reference_data() -> None:
-    """(Re)load categories, the hazard catalogue and the checklists when a flush removed them.
+    """(Re)load categories, the hazard catalogue, the checklists and the self-check items when a flush removed them.
 
     Tests call this after a transactional test emptied the tables the data migrations filled.
     """
@@ -727,3 +727,8 @@ def ensure_reference_data() -> None:
         load_hazard_catalogue(HazardType, VenueCategory)
     if ChecklistItem.objects.filter(code__in=[item["code"] for item in CHECKLIST]).count() < len(CHECKLIST):
         load_checklists(ChecklistItem, HazardType, VenueCategory)
+    from venuesafe.selfchecks.items_data import SELF_CHECK_ITEMS, load_self_check_items
+    from venuesafe.selfchecks.models import SelfCheckItem
+
+    if SelfCheckItem.objects.filter(code__in=[row[0] for row in SELF_CHECK_ITEMS]).count() < len(SELF_CHECK_ITEMS):
+        load_self_check_items(SelfCheckItem, HazardType, VenueCategory)

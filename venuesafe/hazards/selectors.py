@@ -15,7 +15,7 @@ from venuesafe.core import clock
 from venuesafe.org.models import OrgUnit
 from venuesafe.venues.models import VenueCategory, VenueMerchant
 
-from .models import OPEN_STATES, Hazard, HazardEvent, HazardState, HazardType
+from .models import OPEN_STATES, Hazard, HazardEvent, HazardSource, HazardState, HazardType
 
 
 def hazard_filter(user: User) -> Q:
@@ -120,6 +120,8 @@ def reviews_due(*, user: User) -> QuerySet[Hazard]:
     for a in scope.assignments:
         if a.role in reviewer_roles:
             q |= Q(org_path__startswith=a.org_unit.path)
+        elif a.role == Role.GRID_WORKER:  # light review of merchants' own fixes
+            q |= Q(org_path__startswith=a.org_unit.path, source=HazardSource.SELF_CHECK)
     return (
         Hazard.objects.filter(q, state=HazardState.AWAITING_REVIEW)
         .select_related("venue", "hazard_type")

@@ -18,6 +18,7 @@ class NoticeKind(models.TextChoices):
     REVIEW_PASSED = "review_passed", _("Review passed")
     REVIEW_FAILED = "review_failed", _("Review failed")
     REOPENED = "reopened", _("Reopened")
+    SELF_CHECK_DUE = "self_check_due", _("Self-check not done")
 
 
 class Notice(models.Model):

@@ -86,6 +86,13 @@ def venue_photo_path(instance: Venue, filename: str) -> str:
 FIVE_ELEMENTS = ("sign_name", "category", "address", "photo", "licence")
 
 
+def new_qr_token() -> str:
+    """The venue's code on its door (一店一码): random, so the link cannot be guessed from the id."""
+    import secrets
+
+    return secrets.token_urlsafe(12)
+
+
 class Venue(models.Model):
     """One venue's safety archive (一场所一档案). Written only through venues.services."""
 
@@ -149,6 +156,8 @@ class Venue(models.Model):
         settings.AUTH_USER_MODEL, through="VenueMerchant", related_name="merchant_venues", blank=True
     )
 
+    qr_token = models.CharField(_("QR code token"), max_length=32, unique=True, default=new_qr_token, editable=False)
+
     # Number of the five elements present and valid (0-5); kept by the service for area figures.
     elements_present = models.PositiveSmallIntegerField(default=0, editable=False)
 
@@ -158,7 +167,7 @@ class Venue(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["geo_cell", "org_path", "elements_present", "updated_at"])
+    history = HistoricalRecords(excluded_fields=["geo_cell", "org_path", "elements_present", "updated_at", "qr_token"])
 
     class Meta:
         verbose_name = _("venue")
@@ -205,3 +214,36 @@ class VenueMerchant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.venue}"
+
+
+class BindingCode(models.Model):
+    """A one-time code a grid worker hands to a merchant to bind their account to the venue."""
+
+    venue = models.ForeignKey(Venue, on_delete=models.CASCADE, related_name="binding_codes")
+    code = models.CharField(_("binding code"), max_length=12, unique=True)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    issued_at = models.DateTimeField(_("issued at"))
+    expires_at = models.DateTimeField(_("expires at"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+    used_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("binding code")
+        verbose_name_plural = _("binding codes")
+        ordering = ["-issued_at"]
+
+    def __str__(self) -> str:
+        return f"{self.venue} · {self.code}"
+
+
+class BindingAttempt(models.Model):
+    """A wrong binding code entered; too many from one address or account lock the attempt out."""
+
+    key = models.CharField(max_length=100, db_index=True)  # "ip:<addr>" or "user:<id>"
+    at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.at}"

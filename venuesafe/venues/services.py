@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -12,18 +14,19 @@ from django.utils.translation import gettext as _
 
 from venuesafe.accounts.models import Role, RoleAssignment, User
 from venuesafe.accounts.selectors import user_scope
-from venuesafe.core import geo
-from venuesafe.core.errors import InvalidInput, NotAllowed, validation_error_fields
+from venuesafe.core import clock, geo
+from venuesafe.core.errors import DomainError, InvalidInput, NotAllowed, validation_error_fields
 from venuesafe.core.validators import (
     normalize_code,
     normalize_mobile,
+    validate_mobile,
     validate_other_licence_number,
     validate_uscc,
     validate_wgs84_in_china,
 )
 from venuesafe.org.models import OrgLevel, OrgUnit
 
-from .models import FIVE_ELEMENTS, BusinessStatus, LicenceKind, Venue, VenueMerchant
+from .models import FIVE_ELEMENTS, BindingAttempt, BindingCode, BusinessStatus, LicenceKind, Venue, VenueMerchant
 
 # Fields a caller may set through venue_create / venue_update.
 EDITABLE_FIELDS = frozenset(
@@ -206,3 +209,155 @@ def venue_merchant_add(*, venue: Venue, actor: User, merchant: User) -> VenueMer
         raise NotAllowed(_("You cannot change this venue."), code="cannot_edit_venue")
     link, _created = VenueMerchant.objects.get_or_create(venue=venue, user=merchant)
     return link
+
+
+# --- merchant binding (one-time codes) ------------------------------------------------------
+
+BINDING_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read aloud and typed on phones
+BINDING_CODE_LENGTH = 8
+
+
+class BindingLockedOut(DomainError):
+    code = "binding_locked_out"
+    status = 429
+
+
+def normalize_binding_code(code: str) -> str:
+    return "".join(ch for ch in (code or "").upper() if ch.isalnum())
+
+
+@transaction.atomic
+def binding_code_issue(*, venue: Venue, actor: User) -> BindingCode:
+    """A grid worker (or other staff of the area) issues a one-time code for the venue's merchant."""
+    import secrets
+
+    scope = user_scope(user=actor)
+    if not Venue.objects.filter(scope.venue_edit_filter(), pk=venue.pk).exists():
+        raise NotAllowed(_("You cannot issue binding codes for this venue."), code="cannot_issue_binding_code")
+    if venue.business_status == BusinessStatus.CLOSED:
+        raise InvalidInput(_("This venue is deregistered."), code="venue_closed")
+    now = clock.now()
+    while True:
+        code = "".join(secrets.choice(BINDING_ALPHABET) for _i in range(BINDING_CODE_LENGTH))
+        if not BindingCode.objects.filter(code=code).exists():
+            break
+    return BindingCode.objects.create(
+        venue=venue,
+        code=code,
+        issued_by=actor,
+        issued_at=now,
+        expires_at=now + dt.timedelta(hours=settings.BINDING_CODE_TTL_HOURS),
+    )
+
+
+@transaction.atomic
+def binding_code_revoke(*, binding_code: BindingCode, actor: User) -> BindingCode:
+    scope = user_scope(user=actor)
+    if not Venue.objects.filter(scope.venue_edit_filter(), pk=binding_code.venue_id).exists():
+        raise NotAllowed(_("You cannot revoke this binding code."), code="cannot_issue_binding_code")
+    if binding_code.used_at is None and binding_code.revoked_at is None:
+        binding_code.revoked_at = clock.now()
+        binding_code.save(update_fields=["revoked_at"])
+    return binding_code
+
+
+def _lockout_keys(user: User | None, address: str | None) -> list[str]:
+    keys = []
+    if address:
+        keys.append(f"ip:{address}")
+    if user is not None and user.pk:
+        keys.append(f"user:{user.pk}")
+    return keys
+
+
+def _check_not_locked_out(keys: list[str]) -> None:
+    since = clock.now() - dt.timedelta(minutes=settings.BINDING_LOCKOUT_MINUTES)
+    for key in keys:
+        if BindingAttempt.objects.filter(key=key, at__gte=since).count() >= settings.BINDING_MAX_FAILURES:
+            raise BindingLockedOut(
+                _("Too many wrong binding codes. Try again in %(n)d minutes.") % {"n": settings.BINDING_LOCKOUT_MINUTES}
+            )
+
+
+def _record_failure(keys: list[str]) -> None:
+    # Outside the caller's transaction, so the failure is counted even though the call is refused.
+    now = clock.now()
+    BindingAttempt.objects.bulk_create([BindingAttempt(key=key, at=now) for key in keys])
+
+
+def _usable_code(code: str, keys: list[str]) -> BindingCode:
+    _check_not_locked_out(keys)
+    normalized = normalize_binding_code(code)
+    found = BindingCode.objects.select_related("venue").filter(code=normalized).first() if normalized else None
+    problem = None
+    if found is None:
+        problem = _("This binding code is not right. Check it with your grid worker.")
+    elif found.used_at is not None:
+        problem = _("This binding code has already been used.")
+    elif found.revoked_at is not None:
+        problem = _("This binding code was withdrawn. Ask your grid worker for a new one.")
+    elif found.expires_at <= clock.now():
+        problem = _("This binding code has expired. Ask your grid worker for a new one.")
+    elif found.venue.business_status == BusinessStatus.CLOSED:
+        problem = _("This venue is deregistered.")
+    if problem:
+        with transaction.atomic():
+            _record_failure(keys)
+        raise InvalidInput(problem, code="binding_code_invalid", fields={"code": [problem]})
+    return found
+
+
+def _bind(user: User, found: BindingCode) -> VenueMerchant:
+    locked = BindingCode.objects.select_for_update().get(pk=found.pk)
+    if locked.used_at is not None:
+        msg = _("This binding code has already been used.")
+        raise InvalidInput(msg, code="binding_code_invalid", fields={"code": [msg]})
+    locked.used_at = clock.now()
+    locked.used_by = user
+    locked.save(update_fields=["used_at", "used_by"])
+    RoleAssignment.objects.get_or_create(user=user, role=Role.MERCHANT, org_unit=found.venue.community)
+    link, _created = VenueMerchant.objects.get_or_create(venue=found.venue, user=user)
+    return link
+
+
+def merchant_bind(*, user: User, code: str, address: str | None = None) -> VenueMerchant:
+    """A logged-in account binds one more venue with a code (a merchant may hold several venues)."""
+    keys = _lockout_keys(user, address)
+    found = _usable_code(code, keys)
+    if VenueMerchant.objects.filter(venue=found.venue, user=user).exists():
+        msg = _("You already hold this venue.")
+        raise InvalidInput(msg, code="already_bound", fields={"code": [msg]})
+    with transaction.atomic():
+        return _bind(user, found)
+
+
+def merchant_signup(
+    *, code: str, mobile: str, full_name: str, password: str, address: str | None = None
+) -> VenueMerchant:
+    """A merchant without an account creates one with the code the grid worker handed over."""
+    from django.contrib.auth.password_validation import validate_password
+
+    keys = _lockout_keys(None, address)
+    errors: dict[str, list[str]] = {}
+    mobile = normalize_mobile(mobile or "")
+    try:
+        validate_mobile(mobile)
+    except ValidationError as exc:
+        errors["mobile"] = list(exc.messages)
+    if not errors.get("mobile") and User.objects.filter(Q(mobile=mobile) | Q(username=mobile)).exists():
+        errors["mobile"] = [_("An account with this mobile number exists. Log in and bind the venue there.")]
+    full_name = (full_name or "").strip()
+    if not full_name or len(full_name) > 50:
+        errors["full_name"] = [_("Give your name (at most 50 characters).")]
+    try:
+        validate_password(password or "", User(username=mobile, full_name=full_name, mobile=mobile))
+    except ValidationError as exc:
+        errors["password"] = list(exc.messages)
+    if errors:
+        _raise_fields(errors)
+    found = _usable_code(code, keys)
+    with transaction.atomic():
+        user = User(username=mobile, mobile=mobile, full_name=full_name)
+        user.set_password(password)
+        user.save()
+        return _bind(user, found)
