@@ -95,8 +95,12 @@ def test_catalogue__loading_twice_changes_nothing(catalogue):
 
 
 def test_ensure_reference_data__reloads_after_a_flush(catalogue):
+    from venuesafe.selfchecks.models import SelfCheckItem
+
+    SelfCheckItem.objects.all().delete()
     ChecklistItem.objects.all().delete()
     HazardType.objects.all().delete()
     ensure_reference_data()
+    assert SelfCheckItem.objects.filter(hazard_type__code="GAS-02").exists()
     assert HazardType.objects.filter(code="GAS-01", categories__code="FOOD").exists()
     assert ChecklistItem.objects.filter(default_hazard_type__code="GAS-01").exists()
