@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-fast lint format install assets messages lock demo bench clean system-deps
+.PHONY: run test test-fast lint format install assets messages lock demo bench clean system-deps runtime-deps
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
@@ -28,7 +28,7 @@ messages: $(VENV)/.installed
 
 # The hazard timers (escalations, due-soon and overdue notices) run beside the server, once a
 # minute, and stop when the server stops.
-run: install
+run: install runtime-deps
 	$(PY) manage.py migrate --noinput -v 0
 	$(PY) manage.py load_demo_district
 	@$(PY) manage.py run_periodic_tasks --loop --interval 60 & timers=$$!; \
@@ -37,10 +37,15 @@ run: install
 	echo "VenueSafe: http://$(HOST):$(PORT)/"; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-demo: install
+demo: install runtime-deps
 	$(PY) manage.py migrate --noinput -v 0
 	$(PY) manage.py load_demo_district
 
+# What the server needs on the machine: a TrueType CJK font for PDFs (door plates).
+runtime-deps:
+	bash scripts/ensure-runtime-deps
+
+# What the tests need besides: Chromium, Noto CJK, gettext, poppler-utils (and the PDF font).
 system-deps:
 	bash scripts/ensure-system-deps
 

@@ -8,6 +8,8 @@ from venuesafe.core.bench_views import bench_endpoints_enabled
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="venues:list", permanent=False)),
     path("accounts/", include("venuesafe.accounts.urls")),
+    # One code per venue: the QR link /q/<token>/ and the door plates under /venues/.
+    path("", include("venuesafe.venues.urls_qr")),
     path("venues/", include("venuesafe.venues.urls")),
     path("hazards/", include("venuesafe.hazards.urls")),
     # Inspection pages live under /inspections/ and /venues/<pk>/inspect/.
