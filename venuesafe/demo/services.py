@@ -1,9 +1,10 @@
 """The demo district: 崇川区 → 陈桥街道, its 9 communities/villages, grids, staff and 325 venues,
-and about eleven months of the hazard loop there (loop_history.py).
+about eleven months of the hazard loop there (loop_history.py), and 212 merchants with two
+months of daily self-check punch-ins (self_checks.py).
 
 Everything is generated from a fixed seed, so two machines get the same district. Loading is
 idempotent: org units and accounts have stable codes and usernames, the venues are only
-created when the street has none yet, and the loop history only when it is not there yet.
+created when the street has none yet, and each history only when it is not there yet.
 """
 
 from __future__ import annotations
@@ -28,12 +29,23 @@ from venuesafe.accounts.models import Role, RoleAssignment, User
 from venuesafe.core import clock, geo
 from venuesafe.core.validators import USCC_ALPHABET, uscc_check_char
 from venuesafe.demo.loop_history import load_loop_history
+from venuesafe.demo.self_checks import load_self_check_history
 from venuesafe.hazards.models import Hazard
 from venuesafe.hazards.selectors import LoopFigures, loop_figures
 from venuesafe.inspections.models import Inspection
 from venuesafe.org.models import Department, OrgLevel, OrgUnit
 from venuesafe.org.services import org_unit_get_or_create
-from venuesafe.venues.models import FIVE_ELEMENTS, BusinessStatus, LicenceKind, LocationSource, Venue, VenueCategory
+from venuesafe.selfchecks.models import SelfCheck
+from venuesafe.selfchecks.selectors import SelfCheckFigures, self_check_figures
+from venuesafe.venues.models import (
+    FIVE_ELEMENTS,
+    BusinessStatus,
+    LicenceKind,
+    LocationSource,
+    Venue,
+    VenueCategory,
+    VenueMerchant,
+)
 from venuesafe.venues.services import venue_merchant_add
 
 DEMO_PASSWORD = "VenueSafe2026!"
@@ -156,6 +168,10 @@ class DemoResult:
     inspections: int = 0
     hazards: int = 0
     year: LoopFigures | None = None  # this year's figures, computed from the rows like any page does
+    self_checks_created: bool = False
+    merchants_bound: int = 0
+    self_checks: int = 0
+    self_check: SelfCheckFigures | None = None  # today's punch-in figures, as the street office sees them
 
 
 def demo_is_loaded() -> bool:
@@ -172,6 +188,7 @@ def load_demo_district(*, password: str = DEMO_PASSWORD, history: bool = True) -
             _Builder(password=password).build()
         created = True
     history_created = history and load_loop_history(street_code=STREET_CODE).created
+    self_checks_created = history and load_self_check_history(street_code=STREET_CODE).created
     _sync_admin_group()
     admin = User.objects.filter(username="demo_admin").first()
     password_ok = created or (admin is not None and admin.check_password(password))
@@ -186,6 +203,13 @@ def load_demo_district(*, password: str = DEMO_PASSWORD, history: bool = True) -
         inspections=Inspection.objects.filter(org_path__startswith=street.path).count(),
         hazards=Hazard.objects.filter(org_path__startswith=street.path).count(),
         year=year_figures(),
+        self_checks_created=self_checks_created,
+        merchants_bound=VenueMerchant.objects.filter(venue__org_path__startswith=street.path)
+        .values("user")
+        .distinct()
+        .count(),
+        self_checks=SelfCheck.objects.filter(org_path__startswith=street.path).count(),
+        self_check=today_self_check_figures(),
     )
 
 
@@ -196,6 +220,14 @@ def year_figures() -> LoopFigures | None:
         return None
     today = clock.local_today()
     return loop_figures(user=office, date_from=dt.date(today.year, 1, 1), date_to=today).total
+
+
+def today_self_check_figures() -> SelfCheckFigures | None:
+    """Today's punch-ins in the street and who masters self-checking, as the street office sees them."""
+    office = User.objects.filter(username="demo_street").first()
+    if office is None:
+        return None
+    return self_check_figures(user=office, date_from=clock.local_today())
 
 
 def demo_logins() -> list[DemoLogin]:

@@ -12,8 +12,10 @@ from venuesafe.core.validators import MOBILE_RE, validate_uscc
 from venuesafe.demo.services import DEMO_ACCOUNTS, DEMO_PASSWORD, LAT_RANGE, LNG_RANGE
 from venuesafe.hazards.models import Hazard, HazardEvent, HazardPhoto
 from venuesafe.inspections.models import Inspection, InspectionAnswer
+from venuesafe.notices.models import Notice
 from venuesafe.org.models import OrgLevel, OrgUnit
-from venuesafe.venues.models import FIVE_ELEMENTS, Venue, VenueMerchant
+from venuesafe.selfchecks.models import SelfCheck, SelfCheckAnswer
+from venuesafe.venues.models import FIVE_ELEMENTS, BindingCode, Venue, VenueMerchant
 from venuesafe.venues.selectors import venue_list
 
 pytestmark = pytest.mark.django_db
@@ -38,6 +40,10 @@ def _counts() -> dict[str, int]:
         "hazards": Hazard.objects.count(),
         "hazard_events": HazardEvent.objects.count(),
         "hazard_photos": HazardPhoto.objects.count(),
+        "binding_codes": BindingCode.objects.count(),
+        "self_checks": SelfCheck.objects.count(),
+        "self_check_answers": SelfCheckAnswer.objects.count(),
+        "notices": Notice.objects.count(),
     }
 
 
@@ -127,17 +133,22 @@ def test_load_demo_district__second_run_changes_nothing_and_prints_logins_again(
     first = _load(no_history=True)
     district = _counts()
     assert district["venues"] == 325 and district["hazards"] == district["inspections"] == 0
+    assert district["self_checks"] == 0 and district["merchant_links"] == 1  # demo_merchant's venue only
 
     # A district loaded before the loop history existed gets it on the next run, once.
     second = _load()
     before = _counts()
     assert "Hazard loop history loaded" in second
     assert before["venues"] == 325 and before["inspections"] > 2000 and before["hazards"] > 1000
+    assert "Self-check history loaded: 212 merchants" in second
+    assert "212 merchants doing self-checks" in second and "today so far" in second
+    assert before["merchant_links"] == 212 and before["self_checks"] > 8000
 
     third = _load()
 
     assert _counts() == before
-    assert "nothing changed" in third and "loop history" not in third
+    assert "nothing changed" in third and "loop history" not in third and "history loaded" not in third
+    assert "212 merchants doing self-checks" in third
     for out in (first, second, third):
         assert "demo_admin" in out and DEMO_PASSWORD in out and "http://127.0.0.1:8000/" in out
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from venuesafe.demo.services import DEMO_PASSWORD, URL, load_demo_district
@@ -20,7 +21,7 @@ def _pad(text: str, width: int) -> str:
 class Command(BaseCommand):
     help = (
         "Load the demo district (崇川区 陈桥街道: 9 communities, 97 inspectors, 325 venues, 11 months of "
-        "inspections and hazards) and print the demo logins."
+        "inspections and hazards, 212 merchants with 2 months of daily self-checks) and print the demo logins."
     )
 
     def add_arguments(self, parser):
@@ -32,8 +33,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-history",
             action="store_true",
-            help="Load the district without the 11 months of inspections and hazards (they can be added by "
-            "running the command again without this option).",
+            help="Load the district without the 11 months of inspections and hazards and without the merchants' "
+            "self-checks (they can be added by running the command again without this option).",
         )
 
     def handle(self, *args, password: str, no_history: bool = False, **options):
@@ -44,7 +45,7 @@ class Command(BaseCommand):
                     f"Demo district loaded: 崇川区 / 陈桥街道, {result.venues} venues, {result.inspectors} inspectors."
                 )
             )
-        elif result.history_created:
+        elif result.history_created or result.self_checks_created:
             self.stdout.write(self.style.SUCCESS(f"Demo district already loaded ({result.venues} venues)."))
         else:
             self.stdout.write(f"Demo district already loaded ({result.venues} venues); nothing changed.")
@@ -55,6 +56,13 @@ class Command(BaseCommand):
                     "over the last 11 months."
                 )
             )
+        if result.self_checks_created:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Self-check history loaded: {result.merchants_bound} merchants bound to their venues, "
+                    f"{result.self_checks} punch-ins over the last two months."
+                )
+            )
         year = result.year
         if year is not None:
             mean = f"{year.mean_hours:g} h" if year.mean_hours is not None else "-"
@@ -62,6 +70,14 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"This year in 陈桥街道: {year.found} hazards found, {year.closed} closed "
                 f"(mean rectification {mean}, on time {rate}), {year.open} open, {year.overdue} overdue."
+            )
+        sc = result.self_check
+        if sc is not None and sc.merchants:
+            rate = f"{sc.total.rate:.1%}" if sc.total.rate is not None else "-"
+            self.stdout.write(
+                f"Self-checks in 陈桥街道: {sc.merchants} merchants doing self-checks, {sc.masters} of them masters "
+                f"({settings.SELF_CHECK_MASTERY_DAYS} of the last {settings.SELF_CHECK_MASTERY_WINDOW_DAYS} days); "
+                f"today so far {sc.total.punched} of {sc.total.expected} venues punched in ({rate})."
             )
         shown_password = result.password or "(the password given when the demo was first loaded)"
         header = ("Role 角色", "Username 用户名", "Mobile 手机号", "Password 密码")
