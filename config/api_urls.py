@@ -8,6 +8,8 @@ urlpatterns = [
     path("", include("venuesafe.inspections.api_urls")),
     path("", include("venuesafe.hazards.api_urls")),
     path("", include("venuesafe.notices.api_urls")),
+    path("", include("venuesafe.selfchecks.api_urls")),
+    path("", include("venuesafe.venues.binding_api")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

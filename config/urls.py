@@ -11,6 +11,9 @@ urlpatterns = [
     # One code per venue: the QR link /q/<token>/ and the door plates under /venues/.
     path("", include("venuesafe.venues.urls_qr")),
     path("venues/", include("venuesafe.venues.urls")),
+    # Binding codes for merchants: /venues/<pk>/binding-code/.
+    path("venues/", include("venuesafe.venues.binding_views")),
+    path("selfchecks/", include("venuesafe.selfchecks.urls")),
     path("hazards/", include("venuesafe.hazards.urls")),
     # Inspection pages live under /inspections/ and /venues/<pk>/inspect/.
     path("", include("venuesafe.inspections.urls")),

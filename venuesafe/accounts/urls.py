@@ -8,4 +8,6 @@ urlpatterns = [
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("password/done/", views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("bind/", views.bind_venue, name="bind"),
+    path("merchant-signup/", views.merchant_signup_view, name="merchant_signup"),
 ]
