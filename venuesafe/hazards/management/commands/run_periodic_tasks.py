@@ -1,8 +1,10 @@
-"""`manage.py run_periodic_tasks`: escalate overdue work orders and send due-soon and overdue notices.
+"""`manage.py run_periodic_tasks`: escalate overdue work orders, send due-soon and overdue notices,
+and remind merchants who have not punched in their daily self-check by SELF_CHECK_REMINDER_HOUR.
 
-Idempotent: every escalation is taken once per level and every notice is deduplicated, so the
-command may run as often as wanted (cron every 5 minutes) and a second run at the same time
-changes nothing. `--loop` keeps it running in one process, for `make run` or a process manager.
+Idempotent: every escalation is taken once per level and every notice is deduplicated (a
+self-check reminder once per venue, merchant and day), so the command may run as often as
+wanted (cron every 5 minutes) and a second run at the same time changes nothing. `--loop` keeps
+it running in one process, for `make run` or a process manager.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from django.utils import timezone
 
 from venuesafe.core import clock
 from venuesafe.hazards import services
+from venuesafe.selfchecks import services as selfcheck_services
 
 logger = logging.getLogger("venuesafe.hazards.timers")
 
@@ -25,25 +28,27 @@ def _plural(n: int, singular: str, plural: str) -> str:
     return f"{n} {singular if n == 1 else plural}"
 
 
-def summary(report: services.TimerReport, at) -> str:
+def summary(report: services.TimerReport, at, reminders: int = 0) -> str:
     """One line for the log: what this run changed, or that it changed nothing."""
     counts = ", ".join(
         (
             _plural(report.escalations, "escalation", "escalations"),
             _plural(report.overdue_notices, "overdue notice", "overdue notices"),
             _plural(report.due_soon_notices, "due-soon notice", "due-soon notices"),
+            _plural(reminders, "self-check reminder", "self-check reminders"),
         )
     )
     stamp = timezone.localtime(at).strftime("%Y-%m-%d %H:%M:%S %Z")
-    if report.changes == 0:
-        return f"Hazard timers at {stamp}: nothing to do, nothing changed ({counts})."
-    return f"Hazard timers at {stamp}: {counts}."
+    if report.changes == 0 and reminders == 0:
+        return f"Periodic tasks at {stamp}: nothing to do, nothing changed ({counts})."
+    return f"Periodic tasks at {stamp}: {counts}."
 
 
 class Command(BaseCommand):
     help = (
-        "Escalate overdue hazard work orders and send due-soon and overdue notices. Idempotent: "
-        "run it every few minutes (cron, systemd timer), or keep it running with --loop."
+        "Escalate overdue hazard work orders, send due-soon and overdue notices, and remind merchants "
+        "whose venue has not punched in today's self-check. Idempotent: run it every few minutes "
+        "(cron, systemd timer), or keep it running with --loop."
     )
 
     def add_arguments(self, parser):
@@ -69,8 +74,9 @@ class Command(BaseCommand):
     def run_once(self) -> services.TimerReport:
         at = clock.now()
         report = services.run_hazard_timers(now=at)
+        reminders = selfcheck_services.run_self_check_reminders(now=at)
         if self.verbosity >= 1:
-            self.stdout.write(summary(report, at))
+            self.stdout.write(summary(report, at, reminders))
         return report
 
     def run_forever(self, interval: float) -> None:
@@ -80,7 +86,7 @@ class Command(BaseCommand):
         if threading.current_thread() is threading.main_thread():
             previous = signal.signal(signal.SIGTERM, lambda signum, frame: stop.set())
         if self.verbosity >= 1:
-            self.stdout.write(f"Running the hazard timers every {interval:g} s; stop with Ctrl-C or SIGTERM.")
+            self.stdout.write(f"Running the periodic tasks every {interval:g} s; stop with Ctrl-C or SIGTERM.")
         try:
             while not stop.is_set():
                 close_old_connections()
@@ -88,8 +94,8 @@ class Command(BaseCommand):
                     self.run_once()
                 except DatabaseError:
                     # The database may be restarting: log, drop the broken connection, try next time.
-                    logger.exception("hazard timers failed; retrying in %g s", interval)
-                    self.stderr.write(f"Hazard timers failed on a database error; retrying in {interval:g} s.")
+                    logger.exception("periodic tasks failed; retrying in %g s", interval)
+                    self.stderr.write(f"Periodic tasks failed on a database error; retrying in {interval:g} s.")
                 finally:
                     close_old_connections()
                 stop.wait(interval)
@@ -99,4 +105,4 @@ class Command(BaseCommand):
             if previous is not None:
                 signal.signal(signal.SIGTERM, previous)
         if self.verbosity >= 1:
-            self.stdout.write("Hazard timers stopped.")
+            self.stdout.write("Periodic tasks stopped.")
