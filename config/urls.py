@@ -1,12 +1,12 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 
+from venuesafe.accounts import views as account_views
 from venuesafe.core.bench_views import bench_endpoints_enabled
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="venues:list", permanent=False)),
+    path("", account_views.home, name="home"),
     path("accounts/", include("venuesafe.accounts.urls")),
     # One code per venue: the QR link /q/<token>/ and the door plates under /venues/.
     path("", include("venuesafe.venues.urls_qr")),

@@ -123,3 +123,16 @@ def editable_org_units(*, user: User, levels: tuple[str, ...]):
     for path in scope.staff_paths:
         q |= Q(path__startswith=path)
     return OrgUnit.objects.filter(q, level__in=levels, is_active=True).order_by("path")
+
+
+def home_url_name(*, user: User) -> str:
+    """Where a user starts: merchants at their self-check, patrol staff at today's tasks, the
+    offices at the dispatch board, department viewers at the archive."""
+    scope = user_scope(user=user)
+    if scope.is_superuser or scope.has_role(Role.DISTRICT_ADMIN, Role.STREET_OFFICE, Role.COMMUNITY_STAFF):
+        return "hazards:board"
+    if scope.has_role(Role.INSPECTOR, Role.GRID_WORKER):
+        return "inspections:today"
+    if scope.is_merchant:
+        return "selfchecks:home"
+    return "venues:list"

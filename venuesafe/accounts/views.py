@@ -11,6 +11,12 @@ from venuesafe.core.errors import DomainError
 from venuesafe.venues.services import BindingLockedOut, merchant_bind, merchant_signup
 
 from .forms import BindVenueForm, LoginForm, MerchantSignupForm
+from .selectors import home_url_name
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    return redirect(home_url_name(user=request.user))
 
 
 class LoginView(auth_views.LoginView):

@@ -280,7 +280,8 @@ def _check_not_locked_out(keys: list[str]) -> None:
 
 
 def _record_failure(keys: list[str]) -> None:
-    # Outside the caller's transaction, so the failure is counted even though the call is refused.
+    # Committed by the caller before it refuses: the binding services must not run inside an
+    # outer transaction (no ATOMIC_REQUESTS), or a refusal would roll the count back.
     now = clock.now()
     BindingAttempt.objects.bulk_create([BindingAttempt(key=key, at=now) for key in keys])
 
@@ -337,9 +338,11 @@ def merchant_signup(
     """A merchant without an account creates one with the code the grid worker handed over."""
     from django.contrib.auth.password_validation import validate_password
 
-    keys = _lockout_keys(None, address)
-    errors: dict[str, list[str]] = {}
     mobile = normalize_mobile(mobile or "")
+    # Counted by address and by the mobile number signing up, so guessing is limited even
+    # when no address is known.
+    keys = [*_lockout_keys(None, address), f"mobile:{mobile}"]
+    errors: dict[str, list[str]] = {}
     try:
         validate_mobile(mobile)
     except ValidationError as exc:

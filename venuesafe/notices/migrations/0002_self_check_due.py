@@ -4,15 +4,28 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notices', '0001_initial'),
+        ("notices", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='notice',
-            name='kind',
-            field=models.CharField(choices=[('dispatched', 'New work order'), ('due_soon', 'Due within 24 hours'), ('overdue', 'Overdue'), ('escalated', 'Escalated'), ('review_due', 'Review due'), ('review_passed', 'Review passed'), ('review_failed', 'Review failed'), ('reopened', 'Reopened'), ('self_check_due', 'Self-check not done')], max_length=16, verbose_name='kind'),
+            model_name="notice",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("dispatched", "New work order"),
+                    ("due_soon", "Due within 24 hours"),
+                    ("overdue", "Overdue"),
+                    ("escalated", "Escalated"),
+                    ("review_due", "Review due"),
+                    ("review_passed", "Review passed"),
+                    ("review_failed", "Review failed"),
+                    ("reopened", "Reopened"),
+                    ("self_check_due", "Self-check not done"),
+                ],
+                max_length=16,
+                verbose_name="kind",
+            ),
         ),
     ]

@@ -28,8 +28,9 @@ def test_login_page__renders_username_or_mobile_label(client):
 def test_login__by_username(client, worker):
     response = _login(client, "wang")
     assert response.status_code == 302
-    assert response.url == reverse("venues:list")
+    assert response.url == reverse("home")
     assert client.session["_auth_user_id"] == str(worker.pk)
+    assert client.get(response.url).url == reverse("inspections:today")  # a grid worker starts at today's tasks
 
 
 def test_login__by_mobile(client, worker):
@@ -109,3 +110,31 @@ def test_password_change__needs_login(client):
     response = client.get(reverse("accounts:password_change"))
     assert response.status_code == 302
     assert response.url.startswith(reverse(LOGIN))
+
+
+@pytest.mark.parametrize(
+    ("role", "unit", "start"),
+    [
+        (Role.STREET_OFFICE, "street_a", "hazards:board"),
+        (Role.INSPECTOR, "grid_a1a", "inspections:today"),
+        (Role.MERCHANT, "comm_a1", "selfchecks:home"),
+        (Role.DEPARTMENT_VIEWER, "street_a", "venues:list"),
+    ],
+)
+def test_home__each_role_starts_where_its_work_is(client, district, role, unit, start):
+    from venuesafe.org.models import Department
+
+    department = Department.objects.first() if role == Role.DEPARTMENT_VIEWER else None
+    user = user_with_role(role, getattr(district, unit), department=department)
+    client.force_login(user)
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response.url == reverse(start)
+
+
+def test_nav__merchant_sees_no_archive_links(client, district):
+    merchant = user_with_role(Role.MERCHANT, district.comm_a1)
+    client.force_login(merchant)
+    body = client.get(reverse("selfchecks:home")).content.decode()
+    assert 'id="nav-selfcheck"' in body
+    assert 'id="nav-venues"' not in body
