@@ -76,6 +76,22 @@ class UserScope:
             q |= Q(pk__in=VenueMerchant.objects.filter(user_id=self.user.pk).values("venue_id"))
         return q
 
+    def area_filter(self) -> Q:
+        """Records that copy their venue's `org_path`, `category_id` and `venue_id` (inspections,
+        hazards, self-checks): visible exactly when their venue is."""
+        if self.is_superuser:
+            return Q()
+        q = Q(pk__in=[])
+        for path in self.staff_paths:
+            q |= Q(org_path__startswith=path)
+        for path, category_ids in self.department_grants:
+            q |= Q(org_path__startswith=path, category_id__in=category_ids)
+        if self.is_merchant:
+            from venuesafe.venues.models import VenueMerchant
+
+            q |= Q(venue_id__in=VenueMerchant.objects.filter(user_id=self.user.pk).values("venue_id"))
+        return q
+
     def venue_edit_filter(self) -> Q:
         """The venues this user may change: territorial staff within their subtree."""
         if self.is_superuser:

@@ -21,18 +21,10 @@ from .models import OPEN_STATES, Hazard, HazardEvent, HazardSource, HazardState,
 def hazard_filter(user: User) -> Q:
     """The hazards a user may see: those of the venues in their scope, and those they answer for."""
     scope = user_scope(user=user)
-    if scope.is_superuser:
-        return Q()
-    q = Q(pk__in=[])
-    for path in scope.staff_paths:
-        q |= Q(org_path__startswith=path)
-    for path, category_ids in scope.department_grants:
-        q |= Q(org_path__startswith=path, category_id__in=category_ids)
+    q = scope.area_filter()
     for a in scope.assignments:
         if a.role == Role.DEPARTMENT_VIEWER:
             q |= Q(org_path__startswith=a.org_unit.path, responsible_department_id=a.department_id)
-    if scope.is_merchant:
-        q |= Q(venue_id__in=VenueMerchant.objects.filter(user_id=user.pk).values("venue_id"))
     return q
 
 

@@ -11,7 +11,7 @@ from django.http import Http404
 from venuesafe.accounts.models import Role, User
 from venuesafe.accounts.selectors import user_scope
 from venuesafe.core import clock
-from venuesafe.venues.models import Venue, VenueCategory, VenueMerchant
+from venuesafe.venues.models import Venue, VenueCategory
 
 from .models import ChecklistItem, Inspection
 
@@ -30,17 +30,7 @@ def checklist_for_category(category: VenueCategory) -> QuerySet[ChecklistItem]:
 
 def inspection_filter(user: User) -> Q:
     """Inspections a user may see: those at venues in their scope (merchants: their own venues)."""
-    scope = user_scope(user=user)
-    if scope.is_superuser:
-        return Q()
-    q = Q(pk__in=[])
-    for path in scope.staff_paths:
-        q |= Q(org_path__startswith=path)
-    for path, category_ids in scope.department_grants:
-        q |= Q(org_path__startswith=path, category_id__in=category_ids)
-    if scope.is_merchant:
-        q |= Q(venue_id__in=VenueMerchant.objects.filter(user_id=user.pk).values("venue_id"))
-    return q
+    return user_scope(user=user).area_filter()
 
 
 def inspection_list(

@@ -122,14 +122,10 @@ class SelfCheckListCreateApi(generics.GenericAPIView):
     )
     def get(self, request):
         query = _query(SelfCheckListQuerySerializer, request)
-        checks = SelfCheck.objects.filter(selectors.self_check_filter(request.user))
-        if query.get("venue") is not None:
-            checks = checks.filter(venue_id=query["venue"])
-        if query.get("day") is not None:
-            checks = checks.filter(day=query["day"])
-        if query.get("merchant") is not None:
-            checks = checks.filter(merchant_id=query["merchant"])
-        page = self.paginate_queryset(checks.order_by("-day", "-submitted_at", "-id"))
+        checks = selectors.self_check_list(
+            user=request.user, venue_id=query.get("venue"), day=query.get("day"), merchant_id=query.get("merchant")
+        )
+        page = self.paginate_queryset(checks)
         _prefetch(page)
         return self.get_paginated_response(
             SelfCheckOutputSerializer(page, many=True, context={"request": request}).data
@@ -206,7 +202,7 @@ class SelfCheckDetailApi(APIView):
         responses={200: SelfCheckOutputSerializer, 404: ERRORS[404]},
     )
     def get(self, request, pk: int):
-        check = SelfCheck.objects.filter(selectors.self_check_filter(request.user), pk=pk).first()
+        check = selectors.self_check_list(user=request.user).filter(pk=pk).first()
         if check is None:
             raise Http404
         return _render(request, check)

@@ -36,17 +36,20 @@ def items_for_venue(venue: Venue) -> QuerySet[SelfCheckItem]:
 
 def self_check_filter(user: User) -> Q:
     """Self-checks a user may see: staff and department viewers by area, merchants their own venues."""
-    scope = user_scope(user=user)
-    if scope.is_superuser:
-        return Q()
-    q = Q(pk__in=[])
-    for path in scope.staff_paths:
-        q |= Q(org_path__startswith=path)
-    for path, category_ids in scope.department_grants:
-        q |= Q(org_path__startswith=path, category_id__in=category_ids)
-    if scope.is_merchant:
-        q |= Q(venue_id__in=VenueMerchant.objects.filter(user_id=user.pk).values("venue_id"))
-    return q
+    return user_scope(user=user).area_filter()
+
+
+def self_check_list(
+    *, user: User, venue_id: int | None = None, day: dt.date | None = None, merchant_id: int | None = None
+) -> QuerySet[SelfCheck]:
+    qs = SelfCheck.objects.filter(self_check_filter(user))
+    if venue_id is not None:
+        qs = qs.filter(venue_id=venue_id)
+    if day is not None:
+        qs = qs.filter(day=day)
+    if merchant_id is not None:
+        qs = qs.filter(merchant_id=merchant_id)
+    return qs.order_by("-day", "-submitted_at", "-id")
 
 
 def expected_venues(*, user: User | None = None, org_unit: OrgUnit | None = None) -> QuerySet[Venue]:
