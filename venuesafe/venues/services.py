@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from venuesafe.accounts.models import Role, RoleAssignment, User
 from venuesafe.accounts.selectors import user_scope
@@ -275,7 +276,12 @@ def _check_not_locked_out(keys: list[str]) -> None:
     for key in keys:
         if BindingAttempt.objects.filter(key=key, at__gte=since).count() >= settings.BINDING_MAX_FAILURES:
             raise BindingLockedOut(
-                _("Too many wrong binding codes. Try again in %(n)d minutes.") % {"n": settings.BINDING_LOCKOUT_MINUTES}
+                ngettext(
+                    "Too many wrong binding codes. Try again in %(n)d minute.",
+                    "Too many wrong binding codes. Try again in %(n)d minutes.",
+                    settings.BINDING_LOCKOUT_MINUTES,
+                )
+                % {"n": settings.BINDING_LOCKOUT_MINUTES}
             )
 
 
