@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "venuesafe.inspections",
     "venuesafe.notices",
     "venuesafe.selfchecks",
+    "venuesafe.equipment",
+    "venuesafe.risk",
     "venuesafe.demo",
 ]
 
@@ -288,3 +290,22 @@ SELF_CHECK_REMINDER_HOUR = int(os.environ.get("SELF_CHECK_REMINDER_HOUR", "18"))
 # A merchant "masters" self-checking with punch-ins on at least MASTERY_DAYS of the last WINDOW days.
 SELF_CHECK_MASTERY_DAYS = int(os.environ.get("SELF_CHECK_MASTERY_DAYS", "20"))
 SELF_CHECK_MASTERY_WINDOW_DAYS = int(os.environ.get("SELF_CHECK_MASTERY_WINDOW_DAYS", "30"))
+
+# --- Equipment date rules, candidate major hazards, risk and patrol plans -----------------------
+# The unconfirmed periods of regulations.md §6 (a date rule's own parameter wins when set).
+DATE_RULE_RUBBER_HOSE_MONTHS = int(os.environ.get("DATE_RULE_RUBBER_HOSE_MONTHS", "18"))
+DATE_RULE_REGULATOR_YEARS = int(os.environ.get("DATE_RULE_REGULATOR_YEARS", "3"))
+# Risk level from the score: red ≥ RED, orange ≥ ORANGE, yellow ≥ YELLOW, else blue.
+RISK_LEVEL_THRESHOLDS = {
+    "red": int(os.environ.get("RISK_THRESHOLD_RED", "60")),
+    "orange": int(os.environ.get("RISK_THRESHOLD_ORANGE", "40")),
+    "yellow": int(os.environ.get("RISK_THRESHOLD_YELLOW", "20")),
+}
+# Inspection frequency (days) by risk level.
+PATROL_FREQUENCY_DAYS = {
+    "red": int(os.environ.get("PATROL_DAYS_RED", "7")),
+    "orange": int(os.environ.get("PATROL_DAYS_ORANGE", "14")),
+    "yellow": int(os.environ.get("PATROL_DAYS_YELLOW", "30")),
+    "blue": int(os.environ.get("PATROL_DAYS_BLUE", "90")),
+}
+PATROL_DAILY_MAX = int(os.environ.get("PATROL_DAILY_MAX", "12"))

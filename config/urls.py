@@ -15,6 +15,8 @@ urlpatterns = [
     path("venues/", include("venuesafe.venues.binding_views")),
     path("selfchecks/", include("venuesafe.selfchecks.urls")),
     path("hazards/", include("venuesafe.hazards.urls")),
+    path("equipment/", include("venuesafe.equipment.urls")),
+    path("risk/", include("venuesafe.risk.urls")),
     # Inspection pages live under /inspections/ and /venues/<pk>/inspect/.
     path("", include("venuesafe.inspections.urls")),
     path("notices/", include("venuesafe.notices.urls")),

@@ -732,3 +732,11 @@ def ensure_reference_data() -> None:
 
     if SelfCheckItem.objects.filter(code__in=[row[0] for row in SELF_CHECK_ITEMS]).count() < len(SELF_CHECK_ITEMS):
         load_self_check_items(SelfCheckItem, HazardType, VenueCategory)
+    from venuesafe.equipment.models import DateRule
+    from venuesafe.equipment.rules_data import load_date_rules
+    from venuesafe.risk.models import CategoryRisk
+    from venuesafe.risk.reference_data import load_risk_reference_data
+
+    load_date_rules(DateRule, HazardType)
+    if not CategoryRisk.objects.exists() or not HazardType.objects.exclude(gb35181_element="").exists():
+        load_risk_reference_data(CategoryRisk, VenueCategory, HazardType)

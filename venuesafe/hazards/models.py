@@ -49,6 +49,10 @@ class HazardType(models.Model):
         _("how it is found"), max_length=8, blank=True, help_text=_("C checklist, D date rule, P photo")
     )
     candidate_major_factor = models.BooleanField(_("may count towards a major fire hazard (GB 35181)"), default=False)
+    gb35181_element = models.CharField(
+        _("GB 35181 element"), max_length=16, blank=True, help_text=_("e.g. 6.8 (direct) or 7.3.3 (comprehensive)")
+    )
+    gb35181_direct = models.BooleanField(_("direct element (one is enough)"), default=False)
     regulation = models.TextField(_("legal basis"), blank=True)
     sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
     is_active = models.BooleanField(_("active"), default=True)

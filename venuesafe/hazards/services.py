@@ -374,7 +374,7 @@ def hazard_record(
     *,
     venue: Venue,
     hazard_type: HazardType,
-    actor: User,
+    actor: User | None,
     source: str = HazardSource.INSPECTION,
     description: str = "",
     severity: str | None = None,
@@ -384,18 +384,23 @@ def hazard_record(
     position: Position | None = None,
     inspection=None,
     found_at: dt.datetime | None = None,
+    rule_evidence: dict | None = None,
 ) -> Hazard:
-    """Record a hazard found at a venue.
+    """Record a hazard found at a venue (by a person, or by a date rule: actor None, `rule_evidence` kept).
 
     An open hazard of the same type at the venue is not duplicated: the finding is added to it
     (and, when fixed on the spot, it goes to review). Otherwise a new work order starts as
     found, or as awaiting review when fixed on the spot (立即整改).
     """
-    roles = roles_at(actor, venue.org_path)
-    if source == HazardSource.SELF_CHECK:
+    if source == HazardSource.DATE_RULE:
+        if actor is not None:
+            raise NotAllowed(_("Only the date rules record rule hazards."), code="cannot_record_hazard")
+    elif actor is None:
+        raise NotAllowed(_("You may not record hazards at this venue."), code="cannot_record_hazard")
+    elif source == HazardSource.SELF_CHECK:
         if not is_venue_merchant(actor, venue.pk):
             raise NotAllowed(_("You are not a merchant of this venue."), code="not_venue_merchant")
-    elif not roles & RECORDERS:
+    elif not roles_at(actor, venue.org_path) & RECORDERS:
         raise NotAllowed(_("You may not record hazards at this venue."), code="cannot_record_hazard")
     if not hazard_type.is_active or not hazard_type_applies(hazard_type, venue):
         msg = _("This hazard does not apply to a venue of this category.")
@@ -452,7 +457,12 @@ def hazard_record(
             lng=hazard.found_lng,
             accuracy_m=hazard.found_accuracy_m,
             note=description,
-            data={"source": source, "severity": hazard.severity, "deadline": hazard.deadline.isoformat()},
+            data={
+                "source": source,
+                "severity": hazard.severity,
+                "deadline": hazard.deadline.isoformat(),
+                **({"evidence": rule_evidence} if rule_evidence else {}),
+            },
         )
         _save_photos(hazard, event, evidence, PhotoKind.EVIDENCE, actor)
         _save_photos(hazard, event, proof, PhotoKind.PROOF, actor)

@@ -19,6 +19,8 @@ class NoticeKind(models.TextChoices):
     REVIEW_FAILED = "review_failed", _("Review failed")
     REOPENED = "reopened", _("Reopened")
     SELF_CHECK_DUE = "self_check_due", _("Self-check not done")
+    RULE_WARNING = "rule_warning", _("Equipment expiring soon")
+    CANDIDATE_MAJOR = "candidate_major", _("Candidate major hazard")
 
 
 class Notice(models.Model):

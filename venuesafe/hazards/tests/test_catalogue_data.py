@@ -95,12 +95,15 @@ def test_catalogue__loading_twice_changes_nothing(catalogue):
 
 
 def test_ensure_reference_data__reloads_after_a_flush(catalogue):
+    from venuesafe.equipment.models import DateRule
     from venuesafe.selfchecks.models import SelfCheckItem
 
+    DateRule.objects.all().delete()
     SelfCheckItem.objects.all().delete()
     ChecklistItem.objects.all().delete()
     HazardType.objects.all().delete()
     ensure_reference_data()
     assert SelfCheckItem.objects.filter(hazard_type__code="GAS-02").exists()
+    assert DateRule.objects.filter(rule_id="R-EXT-SCRAP", hazard_type__code="EXT-01").exists()
     assert HazardType.objects.filter(code="GAS-01", categories__code="FOOD").exists()
     assert ChecklistItem.objects.filter(default_hazard_type__code="GAS-01").exists()
