@@ -26,6 +26,7 @@ from venuesafe.core.errors import InvalidInput, NotAllowed, StateConflict
 from venuesafe.core.positions import parse_position
 from venuesafe.hazards import selectors as hazard_selectors
 from venuesafe.hazards import services as hazard_services
+from venuesafe.risk import selectors as risk_selectors
 from venuesafe.venues import selectors as venue_selectors
 from venuesafe.venues.models import Venue
 
@@ -51,6 +52,8 @@ def tasks_today(request: HttpRequest) -> HttpResponse:
     today_start = dt.datetime.combine(clock.local_today(), dt.time.min, tzinfo=timezone.get_current_timezone())
     due = selectors.venues_due_for_inspection(user=user)
     context = {
+        # Today's patrol list (risk-ranked, walking order) is its own page; here only how long it is.
+        "patrol_count": len(risk_selectors.patrol_plan(user=user)),
         "reviews": list(hazard_selectors.reviews_due(user=user)[:TASK_LIST_CAP]),
         "due_venues": list(due[:TASK_LIST_CAP]),
         "due_count": due.count(),
