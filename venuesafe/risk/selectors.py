@@ -157,7 +157,8 @@ def coverage(
 
 
 def risk_counts(*, user: User, org_unit: OrgUnit | None = None) -> dict[str, int]:
-    qs = VenueRisk.objects.filter(venue__in=Venue.objects.filter(user_scope(user=user).venue_filter()).values("pk"))
+    venues = Venue.objects.filter(user_scope(user=user).venue_filter(), business_status=BusinessStatus.OPEN)
+    qs = VenueRisk.objects.filter(venue__in=venues.values("pk"))
     if org_unit is not None:
         qs = qs.filter(org_path__startswith=org_unit.path)
     counts = {level.value: 0 for level in RiskLevel}

@@ -89,7 +89,8 @@ def evaluate_candidate_major(venue: Venue) -> CandidateMajorFlag | None:
         if open_flag is not None:
             if open_flag.factors != factors:
                 open_flag.factors = factors
-                open_flag.save(update_fields=["factors"])
+                open_flag.direct = any(f["direct"] for f in factors)
+                open_flag.save(update_fields=["factors", "direct"])
             return open_flag
         flag = CandidateMajorFlag.objects.create(
             venue=venue,
