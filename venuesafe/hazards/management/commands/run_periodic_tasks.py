@@ -1,10 +1,13 @@
 """`manage.py run_periodic_tasks`: escalate overdue work orders, send due-soon and overdue notices,
-and remind merchants who have not punched in their daily self-check by SELF_CHECK_REMINDER_HOUR.
+remind merchants who have not punched in their daily self-check by SELF_CHECK_REMINDER_HOUR, run
+the equipment date rules (warnings and rule hazards as dates pass) and re-score the venues not
+scored yet today (the nightly pass).
 
-Idempotent: every escalation is taken once per level and every notice is deduplicated (a
-self-check reminder once per venue, merchant and day), so the command may run as often as
-wanted (cron every 5 minutes) and a second run at the same time changes nothing. `--loop` keeps
-it running in one process, for `make run` or a process manager.
+Idempotent: every escalation is taken once per level, every notice is deduplicated (a
+self-check reminder once per venue, merchant and day), a rule opens one warning or hazard per
+equipment and rule while it is open, and a venue is re-scored once per day, so the command may
+run as often as wanted (cron every 5 minutes) and a second run at the same time changes nothing.
+`--loop` keeps it running in one process, for `make run` or a process manager.
 """
 
 from __future__ import annotations
@@ -18,7 +21,10 @@ from django.db import DatabaseError, close_old_connections
 from django.utils import timezone
 
 from venuesafe.core import clock
+from venuesafe.equipment import services as equipment_services
+from venuesafe.equipment.services import RuleRunReport
 from venuesafe.hazards import services
+from venuesafe.risk import services as risk_services
 from venuesafe.selfchecks import services as selfcheck_services
 
 logger = logging.getLogger("venuesafe.hazards.timers")
@@ -28,27 +34,39 @@ def _plural(n: int, singular: str, plural: str) -> str:
     return f"{n} {singular if n == 1 else plural}"
 
 
-def summary(report: services.TimerReport, at, reminders: int = 0) -> str:
+def summary(
+    report: services.TimerReport,
+    at,
+    reminders: int = 0,
+    rules: RuleRunReport | None = None,
+    rescored: int = 0,
+) -> str:
     """One line for the log: what this run changed, or that it changed nothing."""
+    rules = rules or RuleRunReport()
     counts = ", ".join(
         (
             _plural(report.escalations, "escalation", "escalations"),
             _plural(report.overdue_notices, "overdue notice", "overdue notices"),
             _plural(report.due_soon_notices, "due-soon notice", "due-soon notices"),
             _plural(reminders, "self-check reminder", "self-check reminders"),
+            _plural(rules.warnings_opened, "rule warning opened", "rule warnings opened"),
+            f"{rules.warnings_closed} closed",
+            _plural(rules.hazards, "rule hazard", "rule hazards"),
+            _plural(rescored, "venue re-scored", "venues re-scored"),
         )
     )
     stamp = timezone.localtime(at).strftime("%Y-%m-%d %H:%M:%S %Z")
-    if report.changes == 0 and reminders == 0:
+    if report.changes == 0 and reminders == 0 and rules.changes == 0 and rescored == 0:
         return f"Periodic tasks at {stamp}: nothing to do, nothing changed ({counts})."
     return f"Periodic tasks at {stamp}: {counts}."
 
 
 class Command(BaseCommand):
     help = (
-        "Escalate overdue hazard work orders, send due-soon and overdue notices, and remind merchants "
-        "whose venue has not punched in today's self-check. Idempotent: run it every few minutes "
-        "(cron, systemd timer), or keep it running with --loop."
+        "Escalate overdue hazard work orders, send due-soon and overdue notices, remind merchants "
+        "whose venue has not punched in today's self-check, run the equipment date rules and re-score "
+        "the venues not scored yet today. Idempotent: run it every few minutes (cron, systemd timer), "
+        "or keep it running with --loop."
     )
 
     def add_arguments(self, parser):
@@ -75,8 +93,11 @@ class Command(BaseCommand):
         at = clock.now()
         report = services.run_hazard_timers(now=at)
         reminders = selfcheck_services.run_self_check_reminders(now=at)
+        # Rules before scores: a hazard a rule raises today counts in today's score.
+        rules = equipment_services.run_date_rules(today=timezone.localtime(at).date())
+        rescored = risk_services.rescore_stale(now=at)
         if self.verbosity >= 1:
-            self.stdout.write(summary(report, at, reminders))
+            self.stdout.write(summary(report, at, reminders, rules, rescored))
         return report
 
     def run_forever(self, interval: float) -> None:
