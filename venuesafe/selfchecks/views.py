@@ -24,6 +24,7 @@ from venuesafe.accounts.models import Role, User
 from venuesafe.accounts.selectors import user_scope
 from venuesafe.core import clock
 from venuesafe.core.errors import InvalidInput, NotAllowed, StateConflict
+from venuesafe.equipment import selectors as equipment_selectors
 from venuesafe.hazards import selectors as hazard_selectors
 from venuesafe.venues.models import BusinessStatus, Venue
 
@@ -63,16 +64,26 @@ def merchant_home(request: HttpRequest) -> HttpResponse:
     for check in SelfCheck.objects.filter(venue__in=venues, day=today).order_by("revision"):
         latest[check.venue_id] = check
     open_counts = Counter(hazard_selectors.merchant_open_hazards(user=user).values_list("venue_id", flat=True))
+    warnings = _equipment_warnings(venues, today)
     rows = [
         {
             "venue": venue,
             "today": latest.get(venue.pk),
             "streak": selectors.venue_streak(venue=venue, today=today),
             "open_hazards": open_counts.get(venue.pk, 0),
+            "equipment_warnings": warnings.get(venue.pk, []),
         }
         for venue in venues
     ]
     return render(request, "selfchecks/home.html", {"rows": rows, "today": today})
+
+
+def _equipment_warnings(venues, today) -> dict[int, list[dict]]:
+    """The venues' open equipment warnings ("expires in N days — what to do"), by venue, soonest first."""
+    out: dict[int, list[dict]] = {}
+    for warning in equipment_selectors.open_warnings(venues=[v.pk for v in venues]):
+        out.setdefault(warning.venue_id, []).append({"warning": warning, "days": (warning.due_date - today).days})
+    return out
 
 
 # --- today's punch-in ---------------------------------------------------------------------
@@ -169,6 +180,7 @@ def _render_today(request: HttpRequest, venue: Venue, form: SelfCheckForm, statu
         "error_summary": form.error_summary() if has_errors else [],
         "venue_open": venue.business_status == BusinessStatus.OPEN,
         "several_venues": selectors.merchant_venues(user=request.user).count() > 1,
+        "equipment_warnings": _equipment_warnings([venue], today).get(venue.pk, []),
     }
     return render(request, "selfchecks/today.html", context, status=status)
 
