@@ -93,6 +93,11 @@ DATE_RULES = [
 ]
 
 
+# Days of warning before the due date; 30 unless listed. The monthly check repeats every month,
+# so a month's warning would never close: a week is enough to remind.
+WARN_DAYS = {"R-EXT-CHECK": 7}
+
+
 def load_date_rules(DateRule, HazardType) -> None:
     """Create the rules that are missing; never overwrite what an admin changed."""
     for rule_id, name, name_en, kind, params, hazard_code, advice, advice_en, basis, unconfirmed in DATE_RULES:
@@ -109,4 +114,5 @@ def load_date_rules(DateRule, HazardType) -> None:
             advice_en=advice_en,
             basis=basis,
             unconfirmed=unconfirmed,
+            warn_days=WARN_DAYS.get(rule_id, 30),
         )

@@ -167,7 +167,7 @@ def equipment_retire(*, equipment: Equipment, actor: User, reason: str = "") -> 
     if eq.is_active:
         eq.is_active = False
         eq.retired_at = clock.now()
-        eq.note = (reason or eq.note or "").strip()[:300]
+        eq.note = (reason or eq.note or "").strip()[:300]  # the earlier note stays in the history
         _save(eq, actor, "retire")
         RuleWarning.objects.filter(equipment=eq, resolved_at__isnull=True).update(
             resolved_at=clock.now(), resolution="retired"
@@ -243,7 +243,7 @@ def _apply(rule: DateRule, eq: Equipment, finding, report: RuleRunReport, closin
             recipients=list(merchants) + [u for u in (eq.venue.grid_worker,) if u],
             kind=NoticeKind.RULE_WARNING,
             title=_("%(equipment)s: %(rule)s in %(days)d days (%(date)s)")
-            % {"equipment": str(eq), "rule": rule.name, "days": days, "date": finding.due_date.isoformat()},
+            % {"equipment": str(eq), "rule": rule.label, "days": days, "date": finding.due_date.isoformat()},
             body=rule.advice,
             url=reverse("equipment:venue", args=[eq.venue_id]),
             dedupe_key=f"rule_warning:{eq.pk}:{rule.rule_id}:{finding.due_date.isoformat()}",
