@@ -36,12 +36,26 @@ def level(finding: rules.Finding | None) -> str | None:
 
 
 def around(r: DateRule, eq: Equipment, due: dt.date, category: str = "") -> dict[str, str | None]:
-    """The rule's answer 31 and 30 days before, the day before, the day of and the day after `due`."""
-    days = {"-31": -31, "-30": -30, "-1": -1, "0": 0, "+1": 1}
+    """The rule's answer the day before its warning window opens, the day it opens, the day before
+    `due`, the day of and the day after."""
+    w = r.warn_days
+    days = {"before window": -w - 1, "window opens": -w, "-1": -1, "0": 0, "+1": 1}
     return {k: level(rules.evaluate(r, eq, due + dt.timedelta(days=n), category)) for k, n in days.items()}
 
 
-EXPECTED = {"-31": None, "-30": WARNING, "-1": WARNING, "0": HAZARD, "+1": HAZARD}
+EXPECTED = {"before window": None, "window opens": WARNING, "-1": WARNING, "0": HAZARD, "+1": HAZARD}
+
+
+def test_warn_days__a_month_ahead_except_the_monthly_check_a_week_ahead():
+    assert {r.rule_id: r.warn_days for r in DateRule.objects.all() if r.rule_id in rules.EVALUATORS} == {
+        "R-EXT-SCRAP": 30,
+        "R-EXT-REPAIR": 30,
+        "R-EXT-CHECK": 7,
+        "R-STOVE": 30,
+        "R-HOSE": 30,
+        "R-CYL": 30,
+        "R-REG": 30,
+    }
 
 
 # --- calendar arithmetic -------------------------------------------------------------------
@@ -107,6 +121,7 @@ def test_ext_scrap__made_on_a_leap_day_expires_on_28_february():
 def test_ext_scrap__the_warning_window_is_the_rules_warn_days():
     eq = extinguisher("powder", production_date=D(2016, 5, 20))
     due = D(2026, 5, 20)
+    assert level(rules.evaluate(rule("R-EXT-SCRAP"), eq, due - dt.timedelta(days=30))) == WARNING
     assert level(rules.evaluate(rule("R-EXT-SCRAP"), eq, due - dt.timedelta(days=31))) is None
     assert level(rules.evaluate(rule("R-EXT-SCRAP", warn_days=60), eq, due - dt.timedelta(days=60))) == WARNING
     assert level(rules.evaluate(rule("R-EXT-SCRAP", warn_days=60), eq, due - dt.timedelta(days=61))) is None
@@ -160,12 +175,12 @@ def test_ext_check__monthly_more_than_31_days_without_a_check():
 def test_ext_check__entertainment_venues_every_half_month():
     eq = extinguisher(last_monthly_check=D(2026, 3, 1))
     r = rule("R-EXT-CHECK")
-    assert level(rules.evaluate(r, eq, D(2026, 3, 16), "ENT")) == WARNING
+    assert around(r, eq, D(2026, 3, 17), "ENT") == EXPECTED
     finding = rules.evaluate(r, eq, D(2026, 3, 17), "ENT")
     assert finding.level == HAZARD and finding.evidence["interval_days"] == 15
     # The same extinguisher in a shop is far from due.
-    assert level(rules.evaluate(r, eq, D(2026, 3, 17), "SHOP")) == WARNING
-    assert rules.evaluate(r, eq, D(2026, 3, 17), "SHOP").due_date == D(2026, 4, 2)
+    assert level(rules.evaluate(r, eq, D(2026, 3, 17), "SHOP")) is None
+    assert rules.evaluate(r, eq, D(2026, 3, 26), "SHOP").due_date == D(2026, 4, 2)
 
 
 def test_ext_check__never_checked_counts_from_registration():

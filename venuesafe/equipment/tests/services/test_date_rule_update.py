@@ -43,17 +43,17 @@ def test_date_rule_update__a_longer_rubber_hose_life_removes_the_warning(world):
 
 
 def test_date_rule_update__a_longer_check_interval_moves_the_warnings_due_date(world):
-    eq = powder_extinguisher(world, produced=ago(years=2), last_monthly_check=ago(days=20))
+    eq = powder_extinguisher(world, produced=ago(years=2), last_monthly_check=ago(days=27))
     [old] = open_warnings(eq)
-    assert old.rule.rule_id == "R-EXT-CHECK" and old.due_date == T0_DAY + dt.timedelta(days=12)
+    assert old.rule.rule_id == "R-EXT-CHECK" and old.due_date == T0_DAY + dt.timedelta(days=5)
 
-    date_rule_update(rule=rule("R-EXT-CHECK"), actor=world.admin, params={"days": 35, "days_half_monthly": 15})
+    date_rule_update(rule=rule("R-EXT-CHECK"), actor=world.admin, params={"days": 33, "days_half_monthly": 15})
 
     old.refresh_from_db()
     assert old.resolution == "rule_changed"
     [new] = open_warnings(eq)
-    assert new.due_date == T0_DAY + dt.timedelta(days=16)
-    assert new.evidence["interval_days"] == 35
+    assert new.due_date == T0_DAY + dt.timedelta(days=7)
+    assert new.evidence["interval_days"] == 33
 
 
 def test_date_rule_update__a_shorter_life_turns_the_warning_into_a_hazard(world):
