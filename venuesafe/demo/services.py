@@ -1,6 +1,7 @@
 """The demo district: 崇川区 → 陈桥街道, its 9 communities/villages, grids, staff and 325 venues,
-about eleven months of the hazard loop there (loop_history.py), and 212 merchants with two
-months of daily self-check punch-ins (self_checks.py).
+about eleven months of the hazard loop there (loop_history.py), 212 merchants with two months
+of daily self-check punch-ins (self_checks.py), and the venues' equipment register with the date
+rules run over it, two candidate major hazards and every venue's risk score (equipment.py).
 
 Everything is generated from a fixed seed, so two machines get the same district. Loading is
 idempotent: org units and accounts have stable codes and usernames, the venues are only
@@ -28,13 +29,16 @@ from simple_history.utils import bulk_create_with_history
 from venuesafe.accounts.models import Role, RoleAssignment, User
 from venuesafe.core import clock, geo
 from venuesafe.core.validators import USCC_ALPHABET, uscc_check_char
+from venuesafe.demo.equipment import load_equipment, open_candidate_majors
 from venuesafe.demo.loop_history import load_loop_history
 from venuesafe.demo.self_checks import load_self_check_history
-from venuesafe.hazards.models import Hazard
+from venuesafe.equipment.models import Equipment, RuleWarning
+from venuesafe.hazards.models import OPEN_STATES, Hazard, HazardSource
 from venuesafe.hazards.selectors import LoopFigures, loop_figures
 from venuesafe.inspections.models import Inspection
 from venuesafe.org.models import Department, OrgLevel, OrgUnit
 from venuesafe.org.services import org_unit_get_or_create
+from venuesafe.risk.selectors import risk_counts
 from venuesafe.selfchecks.models import SelfCheck
 from venuesafe.selfchecks.selectors import SelfCheckFigures, self_check_figures
 from venuesafe.venues.models import (
@@ -172,6 +176,13 @@ class DemoResult:
     merchants_bound: int = 0
     self_checks: int = 0
     self_check: SelfCheckFigures | None = None  # today's punch-in figures, as the street office sees them
+    equipment_created: bool = False
+    equipment: int = 0  # items in use in the register
+    equipment_venues: int = 0
+    rule_warnings: int = 0  # open date-rule warnings
+    rule_hazards: int = 0  # open work orders the date rules raised
+    candidate_majors: int = 0  # open candidate major hazard flags
+    risk_levels: dict[str, int] | None = None  # venues by level, as the street office sees them
 
 
 def demo_is_loaded() -> bool:
@@ -189,6 +200,7 @@ def load_demo_district(*, password: str = DEMO_PASSWORD, history: bool = True) -
         created = True
     history_created = history and load_loop_history(street_code=STREET_CODE).created
     self_checks_created = history and load_self_check_history(street_code=STREET_CODE).created
+    equipment_created = history and load_equipment(street_code=STREET_CODE).created
     _sync_admin_group()
     admin = User.objects.filter(username="demo_admin").first()
     password_ok = created or (admin is not None and admin.check_password(password))
@@ -210,7 +222,27 @@ def load_demo_district(*, password: str = DEMO_PASSWORD, history: bool = True) -
         .count(),
         self_checks=SelfCheck.objects.filter(org_path__startswith=street.path).count(),
         self_check=today_self_check_figures(),
+        equipment_created=equipment_created,
+        **_register_figures(street),
     )
+
+
+def _register_figures(street: OrgUnit) -> dict:
+    """The register, its warnings and the risk picture, counted from the rows like any page does."""
+    in_use = Equipment.objects.filter(org_path__startswith=street.path, is_active=True)
+    office = User.objects.filter(username="demo_street").first()
+    return {
+        "equipment": in_use.count(),
+        "equipment_venues": in_use.values("venue").distinct().count(),
+        "rule_warnings": RuleWarning.objects.filter(
+            venue__org_path__startswith=street.path, resolved_at__isnull=True
+        ).count(),
+        "rule_hazards": Hazard.objects.filter(
+            org_path__startswith=street.path, source=HazardSource.DATE_RULE, state__in=OPEN_STATES
+        ).count(),
+        "candidate_majors": open_candidate_majors(street),
+        "risk_levels": risk_counts(user=office) if office is not None else None,
+    }
 
 
 def year_figures() -> LoopFigures | None:

@@ -10,10 +10,12 @@ from venuesafe.accounts.models import Role, RoleAssignment, User
 from venuesafe.core import geo
 from venuesafe.core.validators import MOBILE_RE, validate_uscc
 from venuesafe.demo.services import DEMO_ACCOUNTS, DEMO_PASSWORD, LAT_RANGE, LNG_RANGE
+from venuesafe.equipment.models import Equipment, RuleWarning
 from venuesafe.hazards.models import Hazard, HazardEvent, HazardPhoto
 from venuesafe.inspections.models import Inspection, InspectionAnswer
 from venuesafe.notices.models import Notice
 from venuesafe.org.models import OrgLevel, OrgUnit
+from venuesafe.risk.models import CandidateMajorFlag, VenueRisk
 from venuesafe.selfchecks.models import SelfCheck, SelfCheckAnswer
 from venuesafe.venues.models import FIVE_ELEMENTS, BindingCode, Venue, VenueMerchant
 from venuesafe.venues.selectors import venue_list
@@ -44,6 +46,11 @@ def _counts() -> dict[str, int]:
         "self_checks": SelfCheck.objects.count(),
         "self_check_answers": SelfCheckAnswer.objects.count(),
         "notices": Notice.objects.count(),
+        "equipment": Equipment.objects.count(),
+        "equipment_history": Equipment.history.count(),
+        "rule_warnings": RuleWarning.objects.count(),
+        "venue_risks": VenueRisk.objects.count(),
+        "candidate_majors": CandidateMajorFlag.objects.count(),
     }
 
 
@@ -134,6 +141,8 @@ def test_load_demo_district__second_run_changes_nothing_and_prints_logins_again(
     district = _counts()
     assert district["venues"] == 325 and district["hazards"] == district["inspections"] == 0
     assert district["self_checks"] == 0 and district["merchant_links"] == 1  # demo_merchant's venue only
+    assert district["equipment"] == district["venue_risks"] == 0
+    assert "Risk in" not in first
 
     # A district loaded before the loop history existed gets it on the next run, once.
     second = _load()
@@ -143,12 +152,16 @@ def test_load_demo_district__second_run_changes_nothing_and_prints_logins_again(
     assert "Self-check history loaded: 212 merchants" in second
     assert "212 merchants doing self-checks" in second and "today so far" in second
     assert before["merchant_links"] == 212 and before["self_checks"] > 8000
+    assert "Equipment register loaded" in second and "Risk in 陈桥街道" in second
+    assert before["equipment"] > 600 and before["rule_warnings"] > 10 and before["candidate_majors"] == 2
+    assert before["venue_risks"] == Venue.objects.filter(business_status="open").count()
 
     third = _load()
 
     assert _counts() == before
     assert "nothing changed" in third and "loop history" not in third and "history loaded" not in third
-    assert "212 merchants doing self-checks" in third
+    assert "register loaded" not in third
+    assert "212 merchants doing self-checks" in third and "2 candidate major fire hazards flagged" in third
     for out in (first, second, third):
         assert "demo_admin" in out and DEMO_PASSWORD in out and "http://127.0.0.1:8000/" in out
 

@@ -21,7 +21,8 @@ def _pad(text: str, width: int) -> str:
 class Command(BaseCommand):
     help = (
         "Load the demo district (崇川区 陈桥街道: 9 communities, 97 inspectors, 325 venues, 11 months of "
-        "inspections and hazards, 212 merchants with 2 months of daily self-checks) and print the demo logins."
+        "inspections and hazards, 212 merchants with 2 months of daily self-checks, the equipment register with "
+        "its date-rule warnings, candidate major hazards and risk levels) and print the demo logins."
     )
 
     def add_arguments(self, parser):
@@ -33,8 +34,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-history",
             action="store_true",
-            help="Load the district without the 11 months of inspections and hazards and without the merchants' "
-            "self-checks (they can be added by running the command again without this option).",
+            help="Load the district without the 11 months of inspections and hazards, the merchants' self-checks "
+            "and the equipment register with its risk scores (they can be added by running the command again "
+            "without this option).",
         )
 
     def handle(self, *args, password: str, no_history: bool = False, **options):
@@ -45,7 +47,7 @@ class Command(BaseCommand):
                     f"Demo district loaded: 崇川区 / 陈桥街道, {result.venues} venues, {result.inspectors} inspectors."
                 )
             )
-        elif result.history_created or result.self_checks_created:
+        elif result.history_created or result.self_checks_created or result.equipment_created:
             self.stdout.write(self.style.SUCCESS(f"Demo district already loaded ({result.venues} venues)."))
         else:
             self.stdout.write(f"Demo district already loaded ({result.venues} venues); nothing changed.")
@@ -63,6 +65,13 @@ class Command(BaseCommand):
                     f"{result.self_checks} punch-ins over the last two months."
                 )
             )
+        if result.equipment_created:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Equipment register loaded: {result.equipment} items at {result.equipment_venues} venues; "
+                    "date rules run, every open venue scored."
+                )
+            )
         year = result.year
         if year is not None:
             mean = f"{year.mean_hours:g} h" if year.mean_hours is not None else "-"
@@ -78,6 +87,14 @@ class Command(BaseCommand):
                 f"Self-checks in 陈桥街道: {sc.merchants} merchants doing self-checks, {sc.masters} of them masters "
                 f"({settings.SELF_CHECK_MASTERY_DAYS} of the last {settings.SELF_CHECK_MASTERY_WINDOW_DAYS} days); "
                 f"today so far {sc.total.punched} of {sc.total.expected} venues punched in ({rate})."
+            )
+        levels = result.risk_levels
+        if levels and any(levels.values()):
+            self.stdout.write(
+                f"Risk in 陈桥街道: {levels['red']} red, {levels['orange']} orange, {levels['yellow']} yellow, "
+                f"{levels['blue']} blue; {result.candidate_majors} candidate major fire hazards flagged; "
+                f"{result.rule_warnings} date-rule warnings open, {result.rule_hazards} rule hazards open "
+                f"({result.equipment} items registered)."
             )
         shown_password = result.password or "(the password given when the demo was first loaded)"
         header = ("Role 角色", "Username 用户名", "Mobile 手机号", "Password 密码")
