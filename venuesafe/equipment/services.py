@@ -18,6 +18,7 @@ from typing import Any
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from venuesafe.accounts.models import User
 from venuesafe.accounts.selectors import user_scope
@@ -242,7 +243,11 @@ def _apply(rule: DateRule, eq: Equipment, finding, report: RuleRunReport, closin
         notify(
             recipients=list(merchants) + [u for u in (eq.venue.grid_worker,) if u],
             kind=NoticeKind.RULE_WARNING,
-            title=_("%(equipment)s: %(rule)s in %(days)d days (%(date)s)")
+            title=ngettext(
+                "%(equipment)s: %(rule)s in %(days)d day (%(date)s)",
+                "%(equipment)s: %(rule)s in %(days)d days (%(date)s)",
+                days,
+            )
             % {"equipment": str(eq), "rule": rule.label, "days": days, "date": finding.due_date.isoformat()},
             body=rule.advice,
             url=reverse("equipment:venue", args=[eq.venue_id]),
