@@ -13,6 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.utils import timezone
 
 from .models import DateRule, Equipment, EquipmentKind, ExtinguisherType, HoseMaterial
 
@@ -92,7 +93,7 @@ def ext_check(rule, eq: Equipment, today, venue_category_code: str) -> Finding |
     half = venue_category_code in HALF_MONTHLY_CATEGORIES
     days = int(_param(rule, "days_half_monthly" if half else "days", 15 if half else 31))
     # Never checked: counted from when the extinguisher was registered.
-    since = eq.last_monthly_check or eq.created_at.date()
+    since = eq.last_monthly_check or timezone.localdate(eq.created_at)
     due = since + dt.timedelta(days=days + 1)  # "more than N days" without a check
     return _judge(rule, due, today, {"last_monthly_check": _iso(eq.last_monthly_check), "interval_days": days})
 

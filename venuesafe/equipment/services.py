@@ -318,6 +318,7 @@ def date_rule_update(*, rule: DateRule, actor: User, **changes: Any) -> RuleRunR
 def rerun_rule(rule: DateRule) -> RuleRunReport:
     report = RuleRunReport()
     for eq in Equipment.objects.filter(kind=rule.kind, is_active=True).select_related("venue__category__parent"):
-        finding = rules.evaluate(rule, eq, clock.local_today(), _category_code(eq.venue))
+        closed = eq.venue.business_status == BusinessStatus.CLOSED
+        finding = None if closed else rules.evaluate(rule, eq, clock.local_today(), _category_code(eq.venue))
         _apply(rule, eq, finding, report, "rule_changed")
     return report

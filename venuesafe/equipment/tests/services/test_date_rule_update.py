@@ -119,11 +119,6 @@ def test_date_rule_update__bad_changes_are_refused_and_nothing_is_saved(world, c
     assert rule("R-HOSE").history.count() == versions
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: equipment.services.rerun_rule evaluates equipment at deregistered (closed) venues, which "
-    "evaluate_equipment skips, so a rule change raises warnings and hazards at venues that no longer exist",
-)
 def test_date_rule_update__deregistered_venues_get_nothing_from_a_rule_change(world):
     rubber_hose(world, installed=ago(months=10))
     type(world.venue).objects.filter(pk=world.venue.pk).update(business_status="closed")
