@@ -99,11 +99,12 @@ class Equipment(models.Model):
 
     note = models.CharField(_("note"), max_length=300, blank=True)
     is_active = models.BooleanField(_("in use"), default=True)
+    rules_checked_on = models.DateField(null=True, blank=True, editable=False)  # the periodic run's last day
     retired_at = models.DateTimeField(_("retired at"), null=True, blank=True)
     org_path = models.CharField(max_length=255, editable=False)
     created_at = models.DateTimeField(default=clock.now, editable=False)
     updated_at = models.DateTimeField(default=clock.now, editable=False)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["rules_checked_on", "updated_at"])
 
     class Meta:
         verbose_name = _("equipment")

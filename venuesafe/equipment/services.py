@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -283,14 +283,31 @@ def _apply(rule: DateRule, eq: Equipment, finding, report: RuleRunReport, closin
 
 
 def run_date_rules(*, today: dt.date | None = None, venue: Venue | None = None) -> RuleRunReport:
-    """Every rule for every piece of equipment in use (or one venue's). Idempotent."""
+    """Every rule for every piece of equipment in use (or one venue's) not yet checked on `today`.
+
+    Dates only move once a day, and every change to the register or to a rule is evaluated at
+    once, so the periodic command goes over the register once a day however often it runs.
+    Each piece is locked while it is evaluated, so two runners never raise the same hazard twice.
+    """
     report = RuleRunReport()
-    qs = Equipment.objects.filter(is_active=True).select_related("venue__category__parent", "venue__grid_worker")
+    today = today or clock.local_today()
+    qs = Equipment.objects.filter(is_active=True).filter(
+        models.Q(rules_checked_on__isnull=True) | models.Q(rules_checked_on__lt=today)
+    )
     if venue is not None:
         qs = qs.filter(venue=venue)
-    for eq in qs.iterator(chunk_size=500):
+    for pk in list(qs.values_list("pk", flat=True)):
         with transaction.atomic():
+            eq = (
+                Equipment.objects.select_for_update()
+                .select_related("venue__category__parent", "venue__grid_worker")
+                .filter(pk=pk)
+                .first()
+            )
+            if eq is None or (eq.rules_checked_on and eq.rules_checked_on >= today):
+                continue  # another runner got there first
             evaluate_equipment(eq, today=today, report=report)
+            Equipment.objects.filter(pk=pk).update(rules_checked_on=today)
     return report
 
 

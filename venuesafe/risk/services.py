@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -167,7 +168,7 @@ def risk_factors(venue: Venue, now: dt.datetime | None = None) -> list[dict]:
     from venuesafe.selfchecks.models import SelfCheck
 
     now = now or clock.now()
-    today = clock.local_today()
+    today = timezone.localdate(now)
     p = RISK_POINTS
     factors = []
     cr = _category_risk(venue)
@@ -245,7 +246,6 @@ def venue_changed(venue_id: int) -> None:
 
 def rescore_stale(*, now: dt.datetime | None = None) -> int:
     """The nightly pass: every open venue not scored yet today (Asia/Shanghai). Idempotent per day."""
-    from django.utils import timezone
 
     now = now or clock.now()
     tz = timezone.get_current_timezone()

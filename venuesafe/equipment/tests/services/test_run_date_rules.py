@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from venuesafe.core import clock
 from venuesafe.equipment.models import RuleHazardLink, RuleWarning
 from venuesafe.equipment.services import equipment_retire, equipment_update, run_date_rules
 from venuesafe.hazards import services as hazard_services
@@ -139,9 +140,11 @@ def test_run_date_rules__an_open_hazard_of_the_same_type_found_by_an_inspector_b
     assert list(Hazard.objects.filter(hazard_type__code="GAS-07")) == [mine]
     assert not RuleHazardLink.objects.exists()
 
-    # Once the inspector's order is no longer open, the rule raises its own.
+    # Once the inspector's order is no longer open, the rule raises its own at the next daily run
+    # (the periodic run goes over each piece once a day).
     hazard_services.hazard_withdraw(hazard=mine, actor=world.street, reason="重复登记")
-    assert run_date_rules().hazards == 1
+    assert run_date_rules().hazards == 0
+    assert run_date_rules(today=clock.local_today() + dt.timedelta(days=1)).hazards == 1
     assert rule_hazards().get().hazard_type.code == "GAS-07"
 
 
