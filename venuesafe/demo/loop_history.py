@@ -34,6 +34,7 @@ from PIL import Image, ImageDraw
 
 from venuesafe.accounts.models import Role, RoleAssignment, User
 from venuesafe.core import clock, geo
+from venuesafe.demo.hidden import true_hazard_rate
 from venuesafe.hazards.models import (
     OPEN_STATES,
     EventKind,
@@ -474,10 +475,9 @@ class _History:
         return self.near(venue, 15)
 
     def risk(self, venue: Venue) -> float:
-        top = self.top_codes.get(venue.category_id, "")
-        factor = {"FOOD": 1.5, "RENT": 1.3, "MIXED": 1.3, "MFG": 1.2}.get(top, 1.0)
-        r = random.Random(SEED * 7 + venue.pk)  # a venue's carelessness does not depend on draw order
-        return factor * math.exp(r.gauss(0, 0.6))
+        # Past findings follow the venue's hidden hazard rate (scaled to TARGET_HAZARDS), so what
+        # the system sees of a venue's past is correlated with how careless it really is.
+        return true_hazard_rate(venue, top_code=self.top_codes.get(venue.category_id, ""))
 
     # hazards ------------------------------------------------------------------------------
     def findings(self) -> None:
