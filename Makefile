@@ -66,6 +66,7 @@ format: $(VENV)/.installed
 bench: install
 	$(PY) bench/near_me.py
 	$(PY) bench/inspection_submit.py
+	$(PY) bench/patrol_lift.py
 
 clean:
 	rm -rf $(VENV) node_modules var staticfiles test-artifacts
