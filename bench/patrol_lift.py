@@ -47,6 +47,9 @@ MINUTES_PER_STOP = 45
 NEVER_INSPECTED_DAYS = 90  # how long hazards have been arising at a venue nobody inspected yet
 
 
+RECTIFY_DAYS = 2  # the demo's mean rectification time is about 48 h
+
+
 def parse_args(argv=None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--days", type=int, default=60, help="length of the season (days)")
@@ -190,7 +193,7 @@ def run_arm(args: argparse.Namespace) -> dict:
     from venuesafe.accounts.models import Role, RoleAssignment
     from venuesafe.demo.hidden import true_hazard_rate
     from venuesafe.demo.loop_history import TYPE_WEIGHTS, _weight
-    from venuesafe.hazards.models import HazardType
+    from venuesafe.hazards.models import OPEN_STATES, Hazard, HazardState, HazardType
     from venuesafe.hazards.services import hazard_record
     from venuesafe.inspections.models import Inspection, LocationStatus
     from venuesafe.org.models import OrgLevel, OrgUnit
@@ -274,6 +277,14 @@ def run_arm(args: argparse.Namespace) -> dict:
         for d in range(args.days):
             today = first_day + dt.timedelta(days=d)
             clock.move_to(dt.datetime.combine(today, dt.time(1, 0), tzinfo=tz))
+            # Orders close as they do in the demo's history (rectified and re-checked in about two
+            # days): otherwise venues keep the points of hazards that, in the hidden world, are gone.
+            cutoff = dt.datetime.combine(today, dt.time(1, 0), tzinfo=tz) - dt.timedelta(days=RECTIFY_DAYS)
+            done = Hazard.objects.filter(venue_id__in=area_ids, state__in=OPEN_STATES, found_at__lte=cutoff)
+            closed_venues = set(done.values_list("venue_id", flat=True))
+            done.update(state=HazardState.CLOSED, closed_at=dt.datetime.combine(today, dt.time(1, 0), tzinfo=tz))
+            for pk in closed_venues:
+                venue_changed(pk)
             if d % args.rescore_every == 0:
                 rescore_stale()  # the nightly pass: "days since the last inspection" moves on
             levels = dict(VenueRisk.objects.filter(venue_id__in=area_ids).values_list("venue_id", "level"))

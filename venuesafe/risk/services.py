@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from venuesafe.accounts.models import Role
 from venuesafe.core import clock
-from venuesafe.hazards.models import OPEN_STATES, Hazard, HazardSource
+from venuesafe.hazards.models import OPEN_STATES, Hazard, HazardSource, HazardState
 from venuesafe.notices.models import NoticeKind
 from venuesafe.notices.services import notify
 from venuesafe.venues.models import BusinessStatus, Venue, VenueMerchant
@@ -37,6 +37,8 @@ RISK_POINTS = {
     "inspected_over_90_days": 10,
     "inspected_over_30_days": 5,
     "rule_hazard": 3,
+    "found_last_year": 2,  # per hazard found in the last 365 days, whatever became of it
+    "found_last_year_cap": 20,
 }
 
 
@@ -146,6 +148,7 @@ FACTOR_LABELS = {
     "self_check_gap": gettext_lazy("Days without a self-check in the last %(n)d days"),
     "never_inspected": gettext_lazy("Never inspected"),
     "inspection_age": gettext_lazy("Not inspected for %(n)d days"),
+    "found_last_year": gettext_lazy("Hazards found here in the last 12 months"),
 }
 
 
@@ -194,6 +197,17 @@ def risk_factors(venue: Venue, now: dt.datetime | None = None) -> list[dict]:
     for key, n in counts.items():
         if n:
             factors.append(_factor(key, n * p[key], f"{n} × {p[key]}"))
+    # Where hazards were found before, they tend to come back (closed ones count too).
+    found = (
+        Hazard.objects.filter(venue=venue, found_at__gte=now - dt.timedelta(days=365), found_at__lte=now)
+        .exclude(state=HazardState.WITHDRAWN)
+        .count()
+    )
+    if found:
+        points = min(found * p["found_last_year"], p["found_last_year_cap"])
+        factors.append(
+            _factor("found_last_year", points, f"{found} × {p['found_last_year']} (≤ {p['found_last_year_cap']})")
+        )
     if CandidateMajorFlag.objects.filter(venue=venue, cleared_at__isnull=True).exists():
         factors.append(_factor("candidate_major", p["candidate_major"]))
 

@@ -47,7 +47,7 @@ def test_score_venue__the_factors_add_up_to_the_score(world, clock_at):
     failed = world.hazard_in(S.AWAITING_REVIEW, "MAT-03")  # general
     hazard_services.hazard_review_fail(hazard=failed, actor=world.inspector, reason="还有纸箱")
     world.found("EVA-03")  # general
-    closed = world.hazard_in(S.CLOSED, "ELE-01")  # closed hazards do not count
+    closed = world.hazard_in(S.CLOSED, "ELE-01")  # closed: not open, but part of the year's findings
     clock_at(T0 + days(2))
 
     risk = score_venue(world.venue)
@@ -60,8 +60,9 @@ def test_score_venue__the_factors_add_up_to_the_score(world, clock_at):
         "reopened": RISK_POINTS["reopened"],  # MAT-03 failed its review
         "self_check_gap": 13,  # one punch-in in the last 14 days
         "never_inspected": RISK_POINTS["never_inspected"],
+        "found_last_year": 4 * RISK_POINTS["found_last_year"],  # all four, the closed one too
     }
-    assert risk.score == sum(f["points"] for f in risk.factors) == 10 + 10 + 10 + 16 + 4 + 13 + 15
+    assert risk.score == sum(f["points"] for f in risk.factors) == 10 + 10 + 10 + 16 + 4 + 13 + 15 + 8
     assert risk.level == RiskLevel.RED == level_for(risk.score)
     assert next(f for f in risk.factors if f["key"] == "overdue")["detail"] == "2 × 8"
     assert closed.state == S.CLOSED and overdue.state == S.DISPATCHED
