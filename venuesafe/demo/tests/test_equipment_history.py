@@ -28,7 +28,8 @@ pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2026, 6, 17, 3, 0, tzinfo=dt.UTC)
 TODAY = dt.date(2026, 6, 17)
 OPTIONAL = {f.name for f in Equipment._meta.fields} - {
-    "id", "venue", "kind", "is_active", "retired_at", "org_path", "created_at", "updated_at", *COMMON_FIELDS
+    "id", "venue", "kind", "is_active", "retired_at", "org_path", "created_at", "updated_at", "rules_checked_on",
+    *COMMON_FIELDS,
 }  # fmt: skip
 
 
