@@ -299,7 +299,8 @@ def run_date_rules(*, today: dt.date | None = None, venue: Venue | None = None) 
     for pk in list(qs.values_list("pk", flat=True)):
         with transaction.atomic():
             eq = (
-                Equipment.objects.select_for_update()
+                # of=("self",): PostgreSQL refuses FOR UPDATE on the nullable side of the outer joins.
+                Equipment.objects.select_for_update(of=("self",))
                 .select_related("venue__category__parent", "venue__grid_worker")
                 .filter(pk=pk)
                 .first()
