@@ -153,7 +153,7 @@ def test_load_demo_district__second_run_changes_nothing_and_prints_logins_again(
     assert "212 merchants doing self-checks" in second and "today so far" in second
     assert before["merchant_links"] == 212 and before["self_checks"] > 8000
     assert "Equipment register loaded" in second and "Risk in 陈桥街道" in second
-    assert before["equipment"] > 600 and before["rule_warnings"] > 10 and before["candidate_majors"] == 2
+    assert before["equipment"] > 600 and before["rule_warnings"] > 10 and before["candidate_majors"] >= 2
     assert before["venue_risks"] == Venue.objects.filter(business_status="open").count()
 
     third = _load()
