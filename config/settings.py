@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "venuesafe.selfchecks",
     "venuesafe.equipment",
     "venuesafe.risk",
+    "venuesafe.dashboard",
     "venuesafe.demo",
 ]
 
@@ -170,6 +171,7 @@ STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/leaflet", BASE_DIR / "node_modules" / "leaflet" / "dist"),
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
+    ("vendor/echarts", BASE_DIR / "node_modules" / "echarts" / "dist"),
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
@@ -309,3 +311,9 @@ PATROL_FREQUENCY_DAYS = {
     "blue": int(os.environ.get("PATROL_DAYS_BLUE", "90")),
 }
 PATROL_DAILY_MAX = int(os.environ.get("PATROL_DAILY_MAX", "12"))
+
+# --- Big screen, ledgers and documents ------------------------------------------------------
+# The screen polls the summary API every POLL seconds (an unchanged screen costs four index
+# lookups) and reloads everything at least every FULL_REFRESH seconds (overdue, "today").
+DASHBOARD_POLL_SECONDS = int(os.environ.get("DASHBOARD_POLL_SECONDS", "3"))
+DASHBOARD_FULL_REFRESH_SECONDS = int(os.environ.get("DASHBOARD_FULL_REFRESH_SECONDS", "60"))
