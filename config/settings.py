@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "venuesafe.equipment",
     "venuesafe.risk",
     "venuesafe.dashboard",
+    "venuesafe.reports",
     "venuesafe.demo",
 ]
 
@@ -317,3 +318,24 @@ PATROL_DAILY_MAX = int(os.environ.get("PATROL_DAILY_MAX", "12"))
 # lookups) and reloads everything at least every FULL_REFRESH seconds (overdue, "today").
 DASHBOARD_POLL_SECONDS = int(os.environ.get("DASHBOARD_POLL_SECONDS", "3"))
 DASHBOARD_FULL_REFRESH_SECONDS = int(os.environ.get("DASHBOARD_FULL_REFRESH_SECONDS", "60"))
+
+# --- Resident reports (public report page, triage) -------------------------------------------
+# Reports per sender (keyed hash of the address, and the device cookie) per hour and per day.
+REPORTS_RATE_PER_HOUR = int(os.environ.get("REPORTS_RATE_PER_HOUR", "5"))
+REPORTS_RATE_PER_DAY = int(os.environ.get("REPORTS_RATE_PER_DAY", "20"))
+# An Open311 client files for many residents: its own, larger limits replace the per-address ones.
+REPORTS_OPEN311_CLIENT_PER_HOUR = int(os.environ.get("REPORTS_OPEN311_CLIENT_PER_HOUR", "200"))
+REPORTS_OPEN311_CLIENT_PER_DAY = int(os.environ.get("REPORTS_OPEN311_CLIENT_PER_DAY", "2000"))
+# Photos on a report: at most this many, each at most this size (and never above PHOTO_MAX_BYTES).
+REPORTS_MAX_PHOTOS = int(os.environ.get("REPORTS_MAX_PHOTOS", "3"))
+REPORTS_PHOTO_MAX_BYTES = int(os.environ.get("REPORTS_PHOTO_MAX_BYTES", str(8 * 1024 * 1024)))
+# Locating: the nearest archived venue within LOCATE_RADIUS gives the community that triages;
+# within STREET_RADIUS only its street (the street office triages); else the district does.
+REPORTS_LOCATE_RADIUS_M = float(os.environ.get("REPORTS_LOCATE_RADIUS_M", "300"))
+REPORTS_LOCATE_STREET_RADIUS_M = float(os.environ.get("REPORTS_LOCATE_STREET_RADIUS_M", "3000"))
+# Venues offered on the triage page around the report's location.
+REPORTS_NEAR_VENUES_RADIUS_M = float(os.environ.get("REPORTS_NEAR_VENUES_RADIUS_M", "50"))
+# Risk: points per open resident report at a venue within the window (new, or its hazard still open), capped.
+RISK_POINTS_RESIDENT_REPORT = int(os.environ.get("RISK_POINTS_RESIDENT_REPORT", "5"))
+RISK_POINTS_RESIDENT_REPORT_CAP = int(os.environ.get("RISK_POINTS_RESIDENT_REPORT_CAP", "15"))
+RISK_RESIDENT_REPORT_WINDOW_DAYS = int(os.environ.get("RISK_RESIDENT_REPORT_WINDOW_DAYS", "90"))
