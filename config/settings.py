@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "venuesafe.risk",
     "venuesafe.dashboard",
     "venuesafe.reports",
+    "venuesafe.verifications",
     "venuesafe.demo",
 ]
 
@@ -339,3 +340,15 @@ REPORTS_NEAR_VENUES_RADIUS_M = float(os.environ.get("REPORTS_NEAR_VENUES_RADIUS_
 RISK_POINTS_RESIDENT_REPORT = int(os.environ.get("RISK_POINTS_RESIDENT_REPORT", "5"))
 RISK_POINTS_RESIDENT_REPORT_CAP = int(os.environ.get("RISK_POINTS_RESIDENT_REPORT_CAP", "15"))
 RISK_RESIDENT_REPORT_WINDOW_DAYS = int(os.environ.get("RISK_RESIDENT_REPORT_WINDOW_DAYS", "90"))
+
+# --- Instant response: new and changed venues (即时响应) -------------------------------------
+# A reported anomaly must be verified on site within this many minutes (the seed's 2 hours).
+VERIFICATION_TARGET_MINUTES = int(os.environ.get("VERIFICATION_TARGET_MINUTES", "120"))
+# A missed target goes to community staff at once and to the street office this many minutes later.
+VERIFICATION_ESCALATION_STEP_MINUTES = int(os.environ.get("VERIFICATION_ESCALATION_STEP_MINUTES", "120"))
+# Duplicate protection: archived venues this close with a similar sign name are offered as matches.
+VERIFICATION_DUPLICATE_RADIUS_M = float(os.environ.get("VERIFICATION_DUPLICATE_RADIUS_M", "30"))
+# Sign names match at this difflib ratio (after normalising) or when one contains the other.
+VERIFICATION_NAME_SIMILARITY = float(os.environ.get("VERIFICATION_NAME_SIMILARITY", "0.6"))
+# A new venue's grid is the grid of the nearest archived venue within this distance.
+VERIFICATION_LOCATE_RADIUS_M = float(os.environ.get("VERIFICATION_LOCATE_RADIUS_M", "1000"))

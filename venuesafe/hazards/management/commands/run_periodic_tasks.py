@@ -26,6 +26,7 @@ from venuesafe.equipment.services import RuleRunReport
 from venuesafe.hazards import services
 from venuesafe.risk import services as risk_services
 from venuesafe.selfchecks import services as selfcheck_services
+from venuesafe.verifications import services as verification_services
 
 logger = logging.getLogger("venuesafe.hazards.timers")
 
@@ -96,6 +97,8 @@ class Command(BaseCommand):
         # Rules before scores: a hazard a rule raises today counts in today's score.
         rules = equipment_services.run_date_rules(today=timezone.localtime(at).date())
         rescored = risk_services.rescore_stale(now=at)
+        # Venue reports not verified on site by their due time go up to the community, then the street.
+        verification_services.run_verification_timers(now=at)
         if self.verbosity >= 1:
             self.stdout.write(summary(report, at, reminders, rules, rescored))
         return report
