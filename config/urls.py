@@ -22,6 +22,7 @@ urlpatterns = [
     path("notices/", include("venuesafe.notices.urls")),
     path("verifications/", include("venuesafe.verifications.urls")),
     path("api/v1/", include("config.api_urls")),
+    path("open311/v2/", include("venuesafe.reports.open311_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
