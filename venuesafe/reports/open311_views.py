@@ -60,7 +60,7 @@ def open311_view(*methods: str) -> Callable:
             try:
                 if fmt not in FORMATS:
                     raise _bad(_("Format %(format)s is not supported: use xml or json.") % {"format": fmt})
-                if request.method not in methods:
+                if request.method not in methods and not (request.method == "HEAD" and "GET" in methods):
                     raise Open311Error(
                         405, (405, _("Method %(method)s is not allowed here.") % {"method": request.method})
                     )

@@ -117,3 +117,13 @@ def test_service_definition__unknown_or_hidden_code_is_404(client, hidden_catego
         else:
             assert body[0]["code"] == 404
             assert code in body[0]["description"]
+
+
+def test_discovery__endpoint_url_uses_the_public_address(client, db, settings):
+    settings.PUBLIC_BASE_URL = "https://safety.example.gov.cn"
+    body = parse(get(client, "discovery", "json"), "json")
+    assert body["endpoints"][0]["url"] == "https://safety.example.gov.cn/open311/v2"
+
+
+def test_services__answer_head_like_get(client, category):
+    assert client.head("/open311/v2/services.xml").status_code == 200
