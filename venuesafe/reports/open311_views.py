@@ -129,7 +129,7 @@ def discovery(request: HttpRequest, *, fmt: str) -> HttpResponse:
     data = {
         "changeset": CHANGESET,
         "contact": getattr(settings, "OPEN311_CONTACT", "")
-        or _("Contact the district safety office (区综安办) for questions about this service."),
+        or _("Contact the district safety office for questions about this service."),
         "key_service": _("API keys are issued per client by the district administrator."),
         "endpoints": [
             {

@@ -185,3 +185,18 @@ def test_get_requests__updated_datetime_moves_with_triage(client, category, api_
         (item,) = _requests(get(client, f"requests/{reference}", "json"), "json")
     assert item["requested_datetime"] == "2026-11-01T17:00:00+08:00"
     assert item["updated_datetime"] == "2026-11-02T17:00:00+08:00"
+
+
+def test_get_requests__one_query_whatever_the_number_of_reports(
+    client, category, api_client, place, staff, django_assert_max_num_queries
+):
+    category.hazard_type = hazard_type("EVA-01")
+    category.save()
+    for _ in range(3):
+        reference = file_report(client, api_client)
+    services.report_accept(user=staff, report=ResidentReport.objects.get(reference=reference), venue=place)
+    # Session and jurisdiction checks read nothing; the list is one query with its joins.
+    with django_assert_max_num_queries(1):
+        assert len(_ids(get(client, "requests", "json"))) == 3
+    with django_assert_max_num_queries(1):
+        assert len(_ids(get(client, "requests", "json", status="open"))) == 3
