@@ -26,6 +26,7 @@ from django.core.validators import EmailValidator, URLValidator
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from PIL import Image
 
 from venuesafe.accounts.models import Role, RoleAssignment, User
@@ -56,6 +57,9 @@ from .models import (
 TRIAGERS = frozenset({Role.DISTRICT_ADMIN, Role.STREET_OFFICE, Role.COMMUNITY_STAFF})
 REPORT_PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
 DESCRIPTION_MAX = 4000
+VENUE_OUT_OF_SCOPE = gettext_lazy("Choose a venue in your area.")
+HAZARD_OUT_OF_SCOPE = gettext_lazy("Choose a work order in your area.")
+UNKNOWN_HAZARD_TYPE = gettext_lazy("Choose a hazard type from the catalogue.")
 PHONE_RE = re.compile(r"^\+?[0-9][0-9\- ]{5,19}$")
 
 
@@ -449,7 +453,7 @@ def report_accept(
                 "venue", _("Choose the venue the problem is at, or dismiss the report."), code="venue_required"
             )
         if not venue_queryset(user=user).filter(pk=venue.pk).exists():
-            raise _invalid("venue", _("Choose a venue in your area."), code="venue_out_of_scope")
+            raise _invalid("venue", str(VENUE_OUT_OF_SCOPE), code="venue_out_of_scope")
         hazard_type = hazard_type or locked.category.hazard_type
         if hazard_type is None:
             raise _invalid("hazard_type", _("Choose the type of hazard."), code="hazard_type_required")
@@ -482,7 +486,7 @@ def report_merge(*, user: User, report: ResidentReport, hazard: Hazard, expected
         locked = _lock(report, user, expected_version)
         target = hazard_queryset(user=user).filter(pk=hazard.pk).select_related("venue", "hazard_type").first()
         if target is None:
-            raise _invalid("hazard", _("Choose a work order in your area."), code="hazard_out_of_scope")
+            raise _invalid("hazard", str(HAZARD_OUT_OF_SCOPE), code="hazard_out_of_scope")
         if target.state not in OPEN_STATES:
             raise _invalid("hazard", _("Only an open work order can take a report."), code="hazard_not_open")
         files = _report_photo_files(locked)
