@@ -521,6 +521,10 @@ def report_dismiss(
     with transaction.atomic():
         locked = _lock(report, user, expected_version)
         _finish(locked, user, state=ReportState.DISMISSED, dismiss_reason=reason)
+        if locked.venue_id:
+            from venuesafe.risk.signals import schedule_rescore
+
+            schedule_rescore(locked.venue_id)  # a dismissed report no longer counts towards the risk
     report.refresh_from_db()
     return report
 

@@ -149,6 +149,7 @@ FACTOR_LABELS = {
     "never_inspected": gettext_lazy("Never inspected"),
     "inspection_age": gettext_lazy("Not inspected for %(n)d days"),
     "found_last_year": gettext_lazy("Hazards found here in the last 12 months"),
+    "resident_reports": gettext_lazy("Open resident reports in the last %(n)d days"),
 }
 
 
@@ -208,6 +209,15 @@ def risk_factors(venue: Venue, now: dt.datetime | None = None) -> list[dict]:
         factors.append(
             _factor("found_last_year", points, f"{found} × {p['found_last_year']} (≤ {p['found_last_year_cap']})")
         )
+    # Residents see a venue every day: reports about it still open (awaiting triage, or their work
+    # order not closed) count, per report up to a cap (settings RISK_POINTS_RESIDENT_REPORT[_CAP]).
+    from venuesafe.reports.selectors import open_reports_at_venue
+
+    window = settings.RISK_RESIDENT_REPORT_WINDOW_DAYS
+    reported = open_reports_at_venue(venue=venue, now=now, days=window)
+    if reported:
+        per, cap = settings.RISK_POINTS_RESIDENT_REPORT, settings.RISK_POINTS_RESIDENT_REPORT_CAP
+        factors.append(_factor("resident_reports", min(reported * per, cap), f"{reported} × {per} (≤ {cap})", n=window))
     if CandidateMajorFlag.objects.filter(venue=venue, cleared_at__isnull=True).exists():
         factors.append(_factor("candidate_major", p["candidate_major"]))
 
