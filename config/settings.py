@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "venuesafe.equipment",
     "venuesafe.risk",
     "venuesafe.dashboard",
+    "venuesafe.documents",
     "venuesafe.reports",
     "venuesafe.verifications",
     "venuesafe.demo",
