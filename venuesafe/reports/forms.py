@@ -31,7 +31,7 @@ class ReportForm(forms.Form):
         error_messages={"required": _("Describe the problem in a few words.")},
     )
     photo = forms.FileField(
-        label=_("Photo"),
+        label=_("Photo of the problem"),
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
     )
