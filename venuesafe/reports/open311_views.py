@@ -64,6 +64,7 @@ def open311_view(*methods: str) -> Callable:
                     raise Open311Error(
                         405, (405, _("Method %(method)s is not allowed here.") % {"method": request.method})
                     )
+                _check_no_nul(request, kwargs)
                 _check_jurisdiction(request)
                 return view(request, *args, fmt=fmt, **kwargs)
             except Open311Error as exc:
@@ -102,6 +103,13 @@ def _field_errors(exc: InvalidInput) -> list[tuple[int, str]]:
         for field, messages in exc.fields.items()
         for message in (messages if isinstance(messages, list | tuple) else [messages])
     ]
+
+
+def _check_no_nul(request: HttpRequest, path_args: dict) -> None:
+    """PostgreSQL text cannot hold NUL, not even in a query: refuse it as Django's forms do."""
+    given = [*request.GET.lists(), *request.POST.lists(), *((k, [v]) for k, v in path_args.items())]
+    if names := sorted({key for key, values in given if any("\x00" in v for v in values)}):
+        raise _bad(_("%(names)s contains a null character.") % {"names": ", ".join(names)})
 
 
 def _check_jurisdiction(request: HttpRequest) -> None:

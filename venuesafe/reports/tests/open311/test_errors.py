@@ -41,6 +41,21 @@ def test_errors__descriptions_follow_the_language(client, db):
 
 
 def test_xml__control_characters_do_not_break_the_document(client, category, api_client, district):
-    post(client, "json", form(api_client, description="chained\x07 shut\x00"))
+    post(client, "json", form(api_client, description="chained\x07 shut\x1b"))
     body = parse(get(client, "requests", "xml"), "xml")
     assert body.find("request").findtext("description") == "chained shut"
+
+
+def test_post__a_null_character_is_400_not_a_server_error(client, category, api_client, district):
+    response = post(client, "json", form(api_client, description="chained\x00 shut"))
+    assert response.status_code == 400
+    assert "description" in parse(response, "json")[0]["description"]
+
+
+@pytest.mark.parametrize(
+    "path", ["requests.json?service_code=a%00b", "requests.json?service_request_id=%00", "services/a%00b.json"]
+)
+def test_get__a_null_character_is_400_not_a_server_error(client, db, path):
+    response = client.get(f"/open311/v2/{path}")
+    assert response.status_code == 400
+    assert parse(response, "json")[0]["code"] == 400
