@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("venuesafe.equipment.api_urls")),
     path("", include("venuesafe.risk.api_urls")),
     path("", include("venuesafe.dashboard.api_urls")),
+    path("", include("venuesafe.ledgers.api_urls")),
     path("", include("venuesafe.documents.api_urls")),
     path("", include("venuesafe.reports.api_urls")),
     path("", include("venuesafe.verifications.api_urls")),

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "venuesafe.equipment",
     "venuesafe.risk",
     "venuesafe.dashboard",
+    "venuesafe.ledgers",
     "venuesafe.documents",
     "venuesafe.reports",
     "venuesafe.verifications",
@@ -353,3 +354,12 @@ VERIFICATION_DUPLICATE_RADIUS_M = float(os.environ.get("VERIFICATION_DUPLICATE_R
 VERIFICATION_NAME_SIMILARITY = float(os.environ.get("VERIFICATION_NAME_SIMILARITY", "0.6"))
 # A new venue's grid is the grid of the nearest archived venue within this distance.
 VERIFICATION_LOCATE_RADIUS_M = float(os.environ.get("VERIFICATION_LOCATE_RADIUS_M", "1000"))
+
+# --- Ledgers (台账): Excel and CSV exports ------------------------------------------------------
+# Build requested exports in a background thread of the web process (after the request commits);
+# off: build before answering (tests). Either way run_periodic_tasks builds any left queued.
+LEDGER_EXPORT_IN_BACKGROUND = env_bool("LEDGER_EXPORT_IN_BACKGROUND", True)
+# Export files are deleted this many days after they were asked for (the record of the export stays).
+LEDGER_EXPORT_KEEP_DAYS = int(os.environ.get("LEDGER_EXPORT_KEEP_DAYS", "7"))
+# A build that has written nothing for this long (server restarted) is taken up again by run_periodic_tasks.
+LEDGER_EXPORT_STALE_MINUTES = int(os.environ.get("LEDGER_EXPORT_STALE_MINUTES", "10"))

@@ -20,6 +20,7 @@ urlpatterns = [
     # Inspection pages live under /inspections/ and /venues/<pk>/inspect/.
     path("", include("venuesafe.inspections.urls")),
     path("notices/", include("venuesafe.notices.urls")),
+    path("ledgers/", include("venuesafe.ledgers.urls")),
     path("documents/", include("venuesafe.documents.urls")),
     path("dashboard/", include("venuesafe.dashboard.urls")),
     path("reports/", include("venuesafe.reports.urls")),

@@ -24,6 +24,7 @@ from venuesafe.core import clock
 from venuesafe.equipment import services as equipment_services
 from venuesafe.equipment.services import RuleRunReport
 from venuesafe.hazards import services
+from venuesafe.ledgers import services as ledger_services
 from venuesafe.risk import services as risk_services
 from venuesafe.selfchecks import services as selfcheck_services
 from venuesafe.verifications import services as verification_services
@@ -99,6 +100,8 @@ class Command(BaseCommand):
         rescored = risk_services.rescore_stale(now=at)
         # Venue reports not verified on site by their due time go up to the community, then the street.
         verification_services.run_verification_timers(now=at)
+        # Ledger exports left queued (server restarted) are built; files past their keeping days go.
+        ledger_services.export_run_pending(now=at)
         if self.verbosity >= 1:
             self.stdout.write(summary(report, at, reminders, rules, rescored))
         return report
