@@ -17,7 +17,7 @@ BASE_LAT, BASE_LNG = 32.0500, 120.8500
 
 
 def north(metres: float, lat: float = BASE_LAT, lng: float = BASE_LNG) -> Position:
-    return Position(lat + metres * M, lng, 5.0)
+    return Position(round(lat + metres * M, 7), lng, 5.0)
 
 
 class World:
@@ -36,7 +36,6 @@ class World:
         self.venue = venue(d.comm_a1, d.grid_a1a, sign_name="老王面馆", lat=BASE_LAT, lng=BASE_LNG)
         # Far enough (≈1.1 km east) not to be "near"; grid A2a.
         self.venue_a2 = venue(d.comm_a2, d.grid_a2a, sign_name="天和超市", lat=BASE_LAT, lng=BASE_LNG + 0.012)
-
 
 
 def cid() -> str:
