@@ -45,18 +45,6 @@ class Open311ClientAdmin(admin.ModelAdmin):
                 % {"name": obj.name, "key": obj.api_key},
             )
 
-    def has_module_permission(self, request) -> bool:
-        return request.user.is_superuser
-
-    def has_view_permission(self, request, obj=None) -> bool:
-        return request.user.is_superuser
-
-    def has_add_permission(self, request) -> bool:
-        return request.user.is_superuser
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return request.user.is_superuser
-
     def has_delete_permission(self, request, obj=None) -> bool:
         return False  # withdraw a key by making the client inactive: its reports keep their client
 

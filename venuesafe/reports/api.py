@@ -78,14 +78,14 @@ class ReportOutputSerializer(serializers.ModelSerializer):
         return [request.build_absolute_uri(u) for u in urls] if request else urls
 
 
-class NearVenueSerializer(serializers.Serializer):
+class ReportNearVenueSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     sign_name = serializers.CharField()
     address = serializers.CharField()
     distance_m = serializers.FloatField()
 
 
-class OpenHazardSerializer(serializers.Serializer):
+class ReportOpenHazardSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="pk")
     venue = serializers.IntegerField(source="venue_id")
     hazard_type = serializers.CharField(source="hazard_type.code")
@@ -105,31 +105,31 @@ class ReportDetailSerializer(ReportOutputSerializer):
         return self._near_cache
 
     def get_nearby_venues(self, obj) -> list[dict]:
-        return NearVenueSerializer(self._near(obj), many=True).data
+        return ReportNearVenueSerializer(self._near(obj), many=True).data
 
     def get_open_hazards(self, obj) -> list[dict]:
         ids = [v.id for v in self._near(obj)] + ([obj.venue_id] if obj.venue_id else [])
         hazards = selectors.open_hazards_at(user=self.context["request"].user, venue_ids=ids) if ids else []
-        return OpenHazardSerializer(hazards, many=True).data
+        return ReportOpenHazardSerializer(hazards, many=True).data
 
 
-class ListQuerySerializer(serializers.Serializer):
+class ReportListQuerySerializer(serializers.Serializer):
     state = serializers.ChoiceField(choices=[*ReportState.values, "all"], required=False, default=ReportState.NEW)
 
 
-class AcceptInputSerializer(serializers.Serializer):
+class ReportAcceptInputSerializer(serializers.Serializer):
     venue = serializers.IntegerField(required=False, help_text="Required unless the report came with a venue.")
     hazard_type = serializers.CharField(required=False, help_text="Catalogue code; default: the category's.")
-    severity = serializers.ChoiceField(choices=Severity.values, required=False)
+    severity = serializers.ChoiceField(choices=Severity.choices, required=False)
     version = serializers.IntegerField(required=False)
 
 
-class MergeInputSerializer(serializers.Serializer):
+class ReportMergeInputSerializer(serializers.Serializer):
     hazard = serializers.IntegerField()
     version = serializers.IntegerField(required=False)
 
 
-class DismissInputSerializer(serializers.Serializer):
+class ReportDismissInputSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=500, allow_blank=True)
     version = serializers.IntegerField(required=False)
 
@@ -147,11 +147,11 @@ class ReportListApi(generics.GenericAPIView):
         operation_id="resident_reports_list",
         summary="Resident reports the user triages",
         description="Newest first; `state` defaults to `new` (awaiting triage); `all` for every state.",
-        parameters=[ListQuerySerializer],
+        parameters=[ReportListQuerySerializer],
         responses={200: ReportOutputSerializer(many=True), 400: ERRORS[400]},
     )
     def get(self, request):
-        query = validated_or_invalid(ListQuerySerializer(data=request.query_params))
+        query = validated_or_invalid(ReportListQuerySerializer(data=request.query_params))
         reports = selectors.report_triage_list(user=request.user, state=query["state"]).prefetch_related("photos")
         page = self.paginate_queryset(reports)
         return self.get_paginated_response(ReportOutputSerializer(page, many=True, context={"request": request}).data)
@@ -173,12 +173,12 @@ class ReportAcceptApi(APIView):
         tags=[TAG],
         operation_id="resident_reports_accept",
         summary="Accept: a work order (source resident_report) at the venue",
-        request=AcceptInputSerializer,
+        request=ReportAcceptInputSerializer,
         responses={200: ReportDetailSerializer, **ERRORS},
     )
     def post(self, request, pk: int):
         report = selectors.report_get_for_staff(user=request.user, pk=pk)
-        data = validated_or_invalid(AcceptInputSerializer(data=request.data))
+        data = validated_or_invalid(ReportAcceptInputSerializer(data=request.data))
         venue = None
         if data.get("venue") is not None:
             venue = venue_queryset(user=request.user).filter(pk=data["venue"]).first()
@@ -208,12 +208,12 @@ class ReportMergeApi(APIView):
         tags=[TAG],
         operation_id="resident_reports_merge",
         summary="Merge into an open work order",
-        request=MergeInputSerializer,
+        request=ReportMergeInputSerializer,
         responses={200: ReportDetailSerializer, **ERRORS},
     )
     def post(self, request, pk: int):
         report = selectors.report_get_for_staff(user=request.user, pk=pk)
-        data = validated_or_invalid(MergeInputSerializer(data=request.data))
+        data = validated_or_invalid(ReportMergeInputSerializer(data=request.data))
         hazard = hazard_queryset(user=request.user).filter(pk=data["hazard"]).first()
         if hazard is None:
             msg = str(services.HAZARD_OUT_OF_SCOPE)
@@ -227,12 +227,12 @@ class ReportDismissApi(APIView):
         tags=[TAG],
         operation_id="resident_reports_dismiss",
         summary="Dismiss with a reason the reporter reads",
-        request=DismissInputSerializer,
+        request=ReportDismissInputSerializer,
         responses={200: ReportDetailSerializer, **ERRORS},
     )
     def post(self, request, pk: int):
         report = selectors.report_get_for_staff(user=request.user, pk=pk)
-        data = validated_or_invalid(DismissInputSerializer(data=request.data))
+        data = validated_or_invalid(ReportDismissInputSerializer(data=request.data))
         services.report_dismiss(
             user=request.user, report=report, reason=data["reason"], expected_version=data.get("version")
         )
