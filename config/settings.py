@@ -342,6 +342,16 @@ REPORTS_NEAR_VENUES_RADIUS_M = float(os.environ.get("REPORTS_NEAR_VENUES_RADIUS_
 RISK_POINTS_RESIDENT_REPORT = int(os.environ.get("RISK_POINTS_RESIDENT_REPORT", "5"))
 RISK_POINTS_RESIDENT_REPORT_CAP = int(os.environ.get("RISK_POINTS_RESIDENT_REPORT_CAP", "15"))
 RISK_RESIDENT_REPORT_WINDOW_DAYS = int(os.environ.get("RISK_RESIDENT_REPORT_WINDOW_DAYS", "90"))
+# Resident reports' states and sources get their own names in the API schema; the hazard's keep the
+# names they had before another `state`/`source` field appeared.
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
+    {
+        "ReportStateEnum": "venuesafe.reports.models.ReportState.choices",
+        "ReportSourceEnum": "venuesafe.reports.models.ReportSource.choices",
+        "StateEnum": "venuesafe.hazards.models.HazardState.choices",
+        "SourceEnum": "venuesafe.hazards.models.HazardSource.choices",
+    }
+)
 
 # --- Instant response: new and changed venues (即时响应) -------------------------------------
 # A reported anomaly must be verified on site within this many minutes (the seed's 2 hours).
