@@ -120,8 +120,7 @@ def optional_url(name: str) -> str:
 
 
 def _report_url(venue: Venue) -> str:
-    url = optional_url("reports:new")
-    return f"{url}?venue={venue.qr_token}" if url else ""
+    return f"{reverse('reports:new')}?venue={venue.qr_token}"
 
 
 def may_see_archive(*, user: User, venue: Venue) -> bool:

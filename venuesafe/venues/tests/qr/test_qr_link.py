@@ -144,16 +144,10 @@ def test_public_card__venue_without_merchant_account__no_self_check_line(client,
     assert 'id="card-self-check"' not in client.get(link(shop)).content.decode()
 
 
-def test_public_card__without_report_page__asks_to_call_the_grid_worker(client, shop, worker):
-    body = client.get(link(shop), **EN).content.decode()
-    assert 'id="card-report-link"' not in body
-    assert "Call your grid worker:" in body
-
-
-@pytest.mark.urls("venuesafe.venues.tests.qr.urls_with_reports")
-def test_public_card__with_report_page__links_to_it(client, shop):
+def test_public_card__links_to_the_report_page_and_the_grid_worker(client, shop, worker):
     body = client.get(link(shop), **EN).content.decode()
     assert f'href="/reports/new/?venue={shop.qr_token}"' in body
+    assert "Or call your grid worker:" in body and worker.full_name in body
 
 
 def test_public_card__no_grid_worker__names_the_community(client, district):
