@@ -21,6 +21,10 @@ class NoticeKind(models.TextChoices):
     SELF_CHECK_DUE = "self_check_due", _("Self-check not done")
     RULE_WARNING = "rule_warning", _("Equipment expiring soon")
     CANDIDATE_MAJOR = "candidate_major", _("Candidate major hazard")
+    VERIFY_VENUE = "verify_venue", _("Venue information to verify")
+    VERIFIED = "verified", _("Venue information verified")
+    NOT_VERIFIED = "not_verified", _("Venue report dismissed")
+    RESIDENT_REPORT = "resident_report", _("Resident report to triage")
 
 
 class Notice(models.Model):

@@ -372,7 +372,7 @@ def _notify_new(report: ResidentReport, unit: OrgUnit | None) -> None:
     ids = RoleAssignment.objects.filter(org_unit=unit, role=role, is_active=True).values("user_id")
     notify(
         recipients=User.objects.filter(pk__in=ids, is_active=True),
-        kind=NoticeKind.DISPATCHED,
+        kind=NoticeKind.RESIDENT_REPORT,
         title=_("New resident report %(ref)s: %(category)s") % {"ref": report.reference, "category": report.category},
         body=report.description[:200],
         url=reverse("reports:triage_detail", args=[report.pk]),

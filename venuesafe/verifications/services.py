@@ -358,7 +358,7 @@ def _notify_reported(task: VerificationTask) -> None:
     recipients = [task.assignee] if task.assignee else _staff_at(task.community, [Role.COMMUNITY_STAFF])
     notify(
         recipients=[u for u in recipients if u.pk != task.reported_by_id],
-        kind=NoticeKind.DISPATCHED,
+        kind=NoticeKind.VERIFY_VENUE,
         title=_("Verify on site by %(t)s: %(title)s") % {"t": _local(task.due_at), "title": _title(task)},
         body=task.note,
         url=task_url(task),
@@ -555,7 +555,7 @@ def task_dismiss(
 def _notify_closed(task: VerificationTask, title: str, body: str = "") -> None:
     notify(
         recipients=[task.reported_by] if task.reported_by_id != task.closed_by_id else [],
-        kind=NoticeKind.REVIEW_PASSED if task.state == TaskState.VERIFIED else NoticeKind.REVIEW_FAILED,
+        kind=NoticeKind.VERIFIED if task.state == TaskState.VERIFIED else NoticeKind.NOT_VERIFIED,
         title=title,
         body=body,
         url=task_url(task),
