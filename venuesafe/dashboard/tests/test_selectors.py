@@ -240,3 +240,36 @@ def test_change_marker__moves_with_a_new_inspection_or_hazard_event(world):
     assert after_inspection != before
     world.hazard(world.v5, "EVA-01", NOW, "found")
     assert selectors.change_marker(world.street, unit) != after_inspection
+
+
+def test_screen_summary__department_viewer_sees_their_line_only(district):
+    from venuesafe.accounts.models import Role
+    from venuesafe.org.models import Department
+    from venuesafe.testing.factories import category, user_with_role
+    from venuesafe.venues.models import Venue
+
+    world = ScreenWorld(district)
+    # 天和一号店 becomes a small KTV: the police line's; every other venue is a shop (not the police's).
+    Venue.objects.filter(pk=world.v5.pk).update(category=category("ENT"))
+    world.v5.refresh_from_db()
+    world.populate()
+    police = user_with_role(Role.DEPARTMENT_VIEWER, district.street_a, department=Department.objects.get(code="POLICE"))
+    with time_machine.travel(NOW, tick=False):
+        summary = selectors.screen_summary(user=police, unit=district.street_a)
+        total = loop_figures(
+            user=police, date_from=dt.date(2026, 1, 1), date_to=TODAY, org_unit=district.street_a
+        ).total
+    assert summary["venues"] == {"archived": 1, "in_business": 1, "complete": 1, "completeness_rate": 1.0}
+    h = summary["hazards"]
+    assert (h["found_this_year"], h["closed_this_year"], h["open"], h["overdue"]) == (2, 1, 1, 1)
+    assert (h["found_this_year"], h["closed_this_year"], h["open"], h["overdue"]) == (
+        total.found,
+        total.closed,
+        total.open,
+        total.overdue,
+    )
+    assert [c["name"] for c in summary["communities"]] == ["天和社区"]
+    assert {item["venue"] for item in summary["feed"] if item["kind"] != "inspection"} == {"天和一号店"}
+    assert {item["venue"] for item in summary["feed"] if item["kind"] == "inspection"} == {"天和一号店"}
+    assert summary["self_checks"] == {"expected": 1, "punched": 1, "rate": 1.0}
+    assert summary["risk_levels"] == {"red": 0, "orange": 0, "yellow": 0, "blue": 1}
