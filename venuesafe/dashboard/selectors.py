@@ -1,6 +1,13 @@
-"""The big screen's figures (大屏). Every number is one SQL aggregate over the viewer's scope, so
+"""The big screen's figures (大屏). Every number is an SQL aggregate over the viewer's scope, so
 the screen, the API and the reports agree, and a street with 100,000 venues answers quickly
 (bench/dashboard_summary.py).
+
+How it stays fast: the summary reads each table once per time window — hazards found this year
+(grouped by community and type), closed this year, open now, the 30-day series; venues once
+(grouped by community and risk level) — each on a covering index that leads with the time or
+holds only the open orders (index-only scans; org_path is a filter inside the index). When the
+user's own scope covers the whole unit (their area at or above it) the scope adds nothing to the
+unit's subtree and is left out of the SQL.
 
 Definitions (the tooltips on the screen say the same):
 - venues archived: every venue in the archive (deregistered ones keep their file); complete:
@@ -18,7 +25,18 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Max, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+)
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -30,7 +48,7 @@ from venuesafe.hazards.selectors import hazard_filter
 from venuesafe.inspections.models import Inspection
 from venuesafe.inspections.selectors import inspection_filter
 from venuesafe.org.models import OrgLevel, OrgUnit
-from venuesafe.risk.models import RiskLevel, VenueRisk
+from venuesafe.risk.models import RiskLevel
 from venuesafe.selfchecks.models import SelfCheck
 from venuesafe.venues.models import FIVE_ELEMENTS, BusinessStatus, Venue, VenueMerchant
 
@@ -103,14 +121,25 @@ def window(now: dt.datetime | None = None) -> Window:
     )
 
 
+def _covers(user: User, unit: OrgUnit) -> bool:
+    """The user's scope holds the whole unit: superuser, or territorial staff at or above it."""
+    scope = user_scope(user=user)
+    return scope.is_superuser or any(unit.path.startswith(p) for p in scope.staff_paths)
+
+
 def _hazards(user: User, unit: OrgUnit) -> QuerySet[Hazard]:
-    return Hazard.objects.filter(hazard_filter(user), org_path__startswith=unit.path).exclude(
-        state=HazardState.WITHDRAWN
-    )
+    qs = Hazard.objects.filter(org_path__startswith=unit.path).exclude(state=HazardState.WITHDRAWN)
+    return qs if _covers(user, unit) else qs.filter(hazard_filter(user))
 
 
 def _venues(user: User, unit: OrgUnit) -> QuerySet[Venue]:
-    return Venue.objects.filter(user_scope(user=user).venue_filter(), org_path__startswith=unit.path)
+    qs = Venue.objects.filter(org_path__startswith=unit.path)
+    return qs if _covers(user, unit) else qs.filter(user_scope(user=user).venue_filter())
+
+
+def _inspections(user: User, unit: OrgUnit) -> QuerySet[Inspection]:
+    qs = Inspection.objects.filter(org_path__startswith=unit.path)
+    return qs if _covers(user, unit) else qs.filter(inspection_filter(user))
 
 
 def _rate(part: int, whole: int) -> float | None:
@@ -122,28 +151,78 @@ def _hours(value: dt.timedelta | None) -> float | None:
 
 
 RECTIFICATION = ExpressionWrapper(F("closed_at") - F("found_at"), output_field=DurationField())
+ON_TIME = Q(deadline__isnull=True) | Q(closed_at__lte=F("deadline"))
+ROWS = "id"  # the covering indexes hold `id`: counting it keeps the scans index-only
+
+
+@dataclass
+class LoopRows:
+    """This year's hazard figures by community (and found by hazard type): one pass per window."""
+
+    found: dict[int, int]  # community id -> found this year
+    found_by_type: dict[int, int]  # hazard type id -> found this year
+    closed: dict[int, dict]  # community id -> {n, on_time, duration}
+    open: dict[int, dict]  # community id -> {n, overdue}
+
+    @classmethod
+    def read(cls, hazards: QuerySet[Hazard], w: Window) -> LoopRows:
+        found: dict[int, int] = {}
+        by_type: dict[int, int] = {}
+        rows = (
+            hazards.filter(found_at__gte=w.year_start)
+            .values_list("community_id", "hazard_type_id")
+            .annotate(n=Count(ROWS))
+            .order_by()
+        )
+        for community_id, type_id, n in rows:
+            found[community_id] = found.get(community_id, 0) + n
+            by_type[type_id] = by_type.get(type_id, 0) + n
+        closed = {
+            r["community_id"]: r
+            for r in hazards.filter(closed_at__gte=w.year_start)
+            .values("community_id")
+            .annotate(n=Count(ROWS), on_time=Count(ROWS, filter=ON_TIME), duration=Sum(RECTIFICATION))
+            .order_by()
+        }
+        open_ = {
+            r["community_id"]: r
+            for r in hazards.filter(state__in=OPEN_STATES)
+            .values("community_id")
+            .annotate(n=Count(ROWS), overdue=Count(ROWS, filter=Q(deadline__lt=w.now)))
+            .order_by()
+        }
+        return cls(found=found, found_by_type=by_type, closed=closed, open=open_)
+
+    def communities(self) -> set[int]:
+        return set(self.found) | set(self.closed) | set(self.open)
+
+    def figures(self, community_id: int | None = None) -> dict:
+        """The loop figures of one community, or of all when None."""
+
+        def pick(table: dict) -> list:
+            if community_id is None:
+                return list(table.values())
+            return [table[community_id]] if community_id in table else []
+
+        closed = pick(self.closed)
+        n_closed = sum(r["n"] for r in closed)
+        on_time = sum(r["on_time"] for r in closed)
+        durations = [r["duration"] for r in closed if r["duration"] is not None]
+        mean = sum(durations, dt.timedelta()) / n_closed if n_closed and durations else None
+        opened = pick(self.open)
+        return {
+            "found_this_year": sum(pick(self.found)),
+            "closed_this_year": n_closed,
+            "closed_on_time": on_time,
+            "on_time_rate": _rate(on_time, n_closed),
+            "mean_rectification_hours": _hours(mean),
+            "open": sum(r["n"] for r in opened),
+            "overdue": sum(r["overdue"] for r in opened),
+        }
 
 
 def loop_counts(hazards: QuerySet[Hazard], w: Window) -> dict:
-    closed = Q(closed_at__gte=w.year_start)
-    on_time = closed & (Q(deadline__isnull=True) | Q(closed_at__lte=F("deadline")))
-    row = hazards.aggregate(
-        found=Count("id", filter=Q(found_at__gte=w.year_start)),
-        closed=Count("id", filter=closed),
-        closed_on_time=Count("id", filter=on_time),
-        mean=Avg(RECTIFICATION, filter=closed),
-        open=Count("id", filter=Q(state__in=OPEN_STATES)),
-        overdue=Count("id", filter=Q(state__in=OPEN_STATES, deadline__lt=w.now)),
-    )
-    return {
-        "found_this_year": row["found"],
-        "closed_this_year": row["closed"],
-        "closed_on_time": row["closed_on_time"],
-        "on_time_rate": _rate(row["closed_on_time"], row["closed"]),
-        "mean_rectification_hours": _hours(row["mean"]),
-        "open": row["open"],
-        "overdue": row["overdue"],
-    }
+    return LoopRows.read(hazards, w).figures()
 
 
 def venue_counts(venues: QuerySet[Venue]) -> dict:
@@ -163,33 +242,100 @@ def venue_counts(venues: QuerySet[Venue]) -> dict:
     }
 
 
+def _flag(q: Q) -> ExpressionWrapper:
+    return ExpressionWrapper(q, output_field=BooleanField())
+
+
+@dataclass
+class VenueRows:
+    """The archive in one pass, grouped by community, risk level, business status and complete
+    (every venue figure is a sum over these groups), and today's punch-ins in a second one."""
+
+    rows: list[dict]
+    expected: int  # open, a merchant bound
+    punched: int  # of those, punched in today
+
+    @classmethod
+    def read(cls, venues: QuerySet[Venue], w: Window) -> VenueRows:
+        rows = (
+            venues.annotate(complete=_flag(Q(elements_present=len(FIVE_ELEMENTS))))
+            .values("community_id", "risk__level", "business_status", "complete")
+            .annotate(n=Count(ROWS))
+            .order_by()
+        )
+        # The bound venues as a semi-join; today's punch-ins as one hash probed per venue.
+        bound = venues.filter(business_status=BusinessStatus.OPEN).filter(
+            Exists(VenueMerchant.objects.filter(venue_id=OuterRef("pk")))
+        )
+        punch = dict(
+            bound.annotate(punched=_flag(Q(pk__in=SelfCheck.objects.filter(day=w.today).values("venue_id"))))
+            .values("punched")
+            .annotate(n=Count(ROWS))
+            .values_list("punched", "n")
+            .order_by()
+        )
+        return cls(rows=list(rows), expected=sum(punch.values()), punched=punch.get(True, 0))
+
+    def count(self, community_id: int | None = None, **flags) -> int:
+        """Venues (of one community) whose group matches every flag: active, open, complete."""
+        total = 0
+        for r in self.rows:
+            if community_id is not None and r["community_id"] != community_id:
+                continue
+            status = r["business_status"]
+            have = {
+                "active": status != BusinessStatus.CLOSED,
+                "open": status == BusinessStatus.OPEN,
+                "complete": r["complete"],
+            }
+            if all(have[k] == v for k, v in flags.items()):
+                total += r["n"]
+        return total
+
+    def communities(self) -> set[int]:
+        return {r["community_id"] for r in self.rows if r["business_status"] != BusinessStatus.CLOSED}
+
+    def venue_figures(self) -> dict:
+        complete, active = self.count(active=True, complete=True), self.count(active=True)
+        return {
+            "archived": self.count(),
+            "in_business": active,
+            "complete": complete,
+            "completeness_rate": _rate(complete, active),
+        }
+
+    def community_archive(self, community_id: int) -> tuple[int, int]:
+        """(venues in business, of which complete) of a community."""
+        return self.count(community_id, active=True), self.count(community_id, active=True, complete=True)
+
+    def punch_in(self) -> dict:
+        return {"expected": self.expected, "punched": self.punched, "rate": _rate(self.punched, self.expected)}
+
+    def risk_levels(self) -> dict:
+        counts = {level.value: 0 for level in RiskLevel}
+        for r in self.rows:
+            if r["risk__level"] in counts and r["business_status"] == BusinessStatus.OPEN:
+                counts[r["risk__level"]] += r["n"]
+        return counts
+
+
 def inspection_counts(user: User, unit: OrgUnit, w: Window) -> dict:
-    row = Inspection.objects.filter(
-        inspection_filter(user), org_path__startswith=unit.path, ended_at__gte=w.month_start
-    ).aggregate(today=Count("id", filter=Q(ended_at__gte=w.day_start)), month=Count("id"))
+    row = (
+        _inspections(user, unit)
+        .filter(ended_at__gte=w.month_start)
+        .aggregate(today=Count(ROWS, filter=Q(ended_at__gte=w.day_start)), month=Count(ROWS))
+    )
     return {"today": row["today"], "this_month": row["month"]}
 
 
 def punch_in_counts(user: User, unit: OrgUnit, w: Window) -> dict:
     """The same figure as selfchecks.selectors.self_check_figures(...).total for today."""
-    expected = _venues(user, unit).filter(
-        business_status=BusinessStatus.OPEN,
-        pk__in=VenueMerchant.objects.values("venue_id"),
-    )
-    punched = (
-        SelfCheck.objects.filter(day=w.today, venue_id__in=expected.values("pk")).values("venue_id").distinct().count()
-    )
-    n = expected.count()
-    return {"expected": n, "punched": punched, "rate": _rate(punched, n)}
+    return VenueRows.read(_venues(user, unit), w).punch_in()
 
 
 def risk_level_counts(user: User, unit: OrgUnit) -> dict:
-    counts = {level.value: 0 for level in RiskLevel}
-    venues = _venues(user, unit).filter(business_status=BusinessStatus.OPEN)
-    rows = VenueRisk.objects.filter(venue__in=venues.values("pk")).values("level").annotate(n=Count("id"))
-    for row in rows:
-        counts[row["level"]] = row["n"]
-    return counts
+    """Open venues in the unit by risk level."""
+    return VenueRows.read(_venues(user, unit), window()).risk_levels()
 
 
 def daily_series(hazards: QuerySet[Hazard], w: Window) -> list[dict]:
@@ -199,71 +345,63 @@ def daily_series(hazards: QuerySet[Hazard], w: Window) -> list[dict]:
         hazards.filter(found_at__gte=w.series_start)
         .annotate(d=TruncDate("found_at", tzinfo=tz))
         .values("d")
-        .annotate(n=Count("id"))
+        .annotate(n=Count(ROWS))
         .values_list("d", "n")
+        .order_by()
     )
     closed = dict(
         hazards.filter(closed_at__gte=w.series_start)
         .annotate(d=TruncDate("closed_at", tzinfo=tz))
         .values("d")
-        .annotate(n=Count("id"))
+        .annotate(n=Count(ROWS))
         .values_list("d", "n")
+        .order_by()
     )
     days = [w.series_from + dt.timedelta(days=i) for i in range(SERIES_DAYS)]
     return [{"day": d.isoformat(), "found": found.get(d, 0), "closed": closed.get(d, 0)} for d in days]
 
 
-def top_hazard_types(hazards: QuerySet[Hazard], w: Window) -> list[dict]:
-    rows = list(
-        hazards.filter(found_at__gte=w.year_start)
-        .values("hazard_type_id")
-        .annotate(n=Count("id"))
-        .order_by("-n", "hazard_type_id")[:TOP_HAZARD_TYPES]
-    )
-    types = HazardType.objects.in_bulk([r["hazard_type_id"] for r in rows])
-    return [
-        {"code": types[r["hazard_type_id"]].code, "name": types[r["hazard_type_id"]].label, "found": r["n"]}
-        for r in rows
-    ]
+def top_hazard_types(hazards: QuerySet[Hazard], w: Window, loop: LoopRows | None = None) -> list[dict]:
+    """The most found hazard types this year, most first (ties: catalogue id)."""
+    by_type = (loop or LoopRows.read(hazards, w)).found_by_type
+    top = sorted(by_type.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_HAZARD_TYPES]
+    types = HazardType.objects.in_bulk([pk for pk, _n in top])
+    return [{"code": types[pk].code, "name": types[pk].label, "found": n} for pk, n in top]
 
 
-def community_ranking(user: User, unit: OrgUnit, hazards: QuerySet[Hazard], w: Window) -> list[dict]:
+def community_ranking(
+    user: User,
+    unit: OrgUnit,
+    hazards: QuerySet[Hazard],
+    w: Window,
+    loop: LoopRows | None = None,
+    archive: VenueRows | None = None,
+) -> list[dict]:
     """Each community in the unit: its loop figures this year and archive completeness. Ranked by
-    on-time rate, then fewest overdue, then most closed (no closings rank last)."""
-    closed = Q(closed_at__gte=w.year_start)
-    loop = {
-        r["community_id"]: r
-        for r in hazards.values("community_id").annotate(
-            found=Count("id", filter=Q(found_at__gte=w.year_start)),
-            closed=Count("id", filter=closed),
-            on_time=Count("id", filter=closed & (Q(deadline__isnull=True) | Q(closed_at__lte=F("deadline")))),
-            open=Count("id", filter=Q(state__in=OPEN_STATES)),
-            overdue=Count("id", filter=Q(state__in=OPEN_STATES, deadline__lt=w.now)),
-        )
-    }
-    archive = {
-        r["community_id"]: r
-        for r in _venues(user, unit)
-        .exclude(business_status=BusinessStatus.CLOSED)
-        .values("community_id")
-        .annotate(venues=Count("id"), complete=Count("id", filter=Q(elements_present=len(FIVE_ELEMENTS))))
-    }
-    units = OrgUnit.objects.filter(pk__in=set(loop) | set(archive)).values_list("pk", "name")
+    on-time rate, then fewest overdue, then most closed (no closings rank last). Communities with
+    hazards in scope (any year) or venues in business are listed."""
+    loop = loop or LoopRows.read(hazards, w)
+    archive = archive or VenueRows.read(_venues(user, unit), w)
+    known = loop.communities() | archive.communities()
+    # Communities whose only hazards are older and closed: listed too, with zeros.
+    older = OrgUnit.objects.filter(path__startswith=unit.path, level=OrgLevel.COMMUNITY).exclude(pk__in=known)
+    known |= set(older.filter(Exists(hazards.filter(community_id=OuterRef("pk")))).values_list("pk", flat=True))
+    units = OrgUnit.objects.filter(pk__in=known).values_list("pk", "name")
     rows = []
     for pk, name in units:
-        h = loop.get(pk, {})
-        v = archive.get(pk, {})
+        h = loop.figures(pk)
+        venues, complete = archive.community_archive(pk)
         rows.append(
             {
                 "id": pk,
                 "name": name,
-                "found_this_year": h.get("found", 0),
-                "closed_this_year": h.get("closed", 0),
-                "on_time_rate": _rate(h.get("on_time", 0), h.get("closed", 0)),
-                "open": h.get("open", 0),
-                "overdue": h.get("overdue", 0),
-                "venues": v.get("venues", 0),
-                "completeness_rate": _rate(v.get("complete", 0), v.get("venues", 0)),
+                "found_this_year": h["found_this_year"],
+                "closed_this_year": h["closed_this_year"],
+                "on_time_rate": h["on_time_rate"],
+                "open": h["open"],
+                "overdue": h["overdue"],
+                "venues": venues,
+                "completeness_rate": _rate(complete, venues),
             }
         )
     rows.sort(
@@ -286,30 +424,27 @@ FEED_EVENT_KINDS = (EventKind.FOUND, EventKind.FIXED_ON_SPOT, EventKind.REVIEW_P
 def live_feed(user: User, unit: OrgUnit, limit: int = FEED_SIZE) -> list[dict]:
     """The latest inspections, hazards found and hazards closed, newest first."""
     inspections = (
-        Inspection.objects.filter(inspection_filter(user), org_path__startswith=unit.path)
+        _inspections(user, unit)
         .order_by("-ended_at", "-id")
         .values("id", "ended_at", "venue__sign_name", "community__name", "inspector__full_name", "inspector__username")[
             :limit
         ]
     )
-    events = (
-        HazardEvent.objects.filter(
-            kind__in=FEED_EVENT_KINDS,
-            hazard__in=Hazard.objects.filter(hazard_filter(user), org_path__startswith=unit.path),
-        )
-        .order_by("-at", "-id")
-        .values(
-            "id",
-            "kind",
-            "at",
-            "hazard_id",
-            "hazard__venue__sign_name",
-            "hazard__community__name",
-            "hazard__hazard_type__code",
-            "hazard__hazard_type__name",
-            "hazard__hazard_type__name_en",
-        )[:limit]
-    )
+    events = HazardEvent.objects.filter(kind__in=FEED_EVENT_KINDS, hazard__org_path__startswith=unit.path)
+    if not _covers(user, unit):
+        events = events.filter(hazard__in=Hazard.objects.filter(hazard_filter(user)))
+    # Newest first on the (at, id) index, joined to each hazard in turn: no pass over the hazards.
+    events = events.order_by("-at", "-id").values(
+        "id",
+        "kind",
+        "at",
+        "hazard_id",
+        "hazard__venue__sign_name",
+        "hazard__community__name",
+        "hazard__hazard_type__code",
+        "hazard__hazard_type__name",
+        "hazard__hazard_type__name_en",
+    )[:limit]
     english = _english()
     items = [
         {
@@ -346,14 +481,19 @@ def _english() -> bool:
     return (translation.get_language() or "").startswith("en")
 
 
+def _newest(qs: QuerySet, field: str):
+    """max(field) as the newest row on an index (ORDER BY … DESC LIMIT 1), not an aggregate over all rows."""
+    return qs.order_by(f"-{field}").values_list(field, flat=True).first()
+
+
 def change_marker(user: User, unit: OrgUnit) -> str:
     """Changes whenever something the screen shows may have changed: the newest inspection,
-    hazard event, self-check and risk score in the unit. Cheap: four index lookups."""
+    hazard event, self-check and venue change in the unit. Cheap: four index lookups."""
     parts = [
-        Inspection.objects.filter(org_path__startswith=unit.path).aggregate(m=Max("id"))["m"],
-        HazardEvent.objects.filter(hazard__org_path__startswith=unit.path).aggregate(m=Max("id"))["m"],
-        SelfCheck.objects.filter(org_path__startswith=unit.path).aggregate(m=Max("id"))["m"],
-        Venue.objects.filter(org_path__startswith=unit.path).aggregate(m=Max("updated_at"))["m"],
+        _newest(Inspection.objects.filter(org_path__startswith=unit.path), "id"),
+        _newest(HazardEvent.objects.filter(hazard__org_path__startswith=unit.path), "id"),
+        _newest(SelfCheck.objects.filter(org_path__startswith=unit.path), "id"),
+        _newest(Venue.objects.filter(org_path__startswith=unit.path), "updated_at"),
     ]
     return "-".join(str(p.timestamp() if isinstance(p, dt.datetime) else (p or 0)) for p in parts)
 
@@ -362,18 +502,20 @@ def screen_summary(*, user: User, unit: OrgUnit, now: dt.datetime | None = None)
     """Everything the big screen shows for `unit`, within what `user` may see."""
     w = window(now)
     hazards = _hazards(user, unit)
+    loop = LoopRows.read(hazards, w)
+    archive = VenueRows.read(_venues(user, unit), w)
     return {
         "org_unit": {"id": unit.pk, "name": unit.name, "level": unit.level},
         "generated_at": w.now,
         "today": w.today,
-        "venues": venue_counts(_venues(user, unit)),
+        "venues": archive.venue_figures(),
         "inspections": inspection_counts(user, unit, w),
-        "hazards": loop_counts(hazards, w),
-        "self_checks": punch_in_counts(user, unit, w),
-        "risk_levels": risk_level_counts(user, unit),
+        "hazards": loop.figures(),
+        "self_checks": archive.punch_in(),
+        "risk_levels": archive.risk_levels(),
         "daily": daily_series(hazards, w),
-        "top_hazard_types": top_hazard_types(hazards, w),
-        "communities": community_ranking(user, unit, hazards, w),
+        "top_hazard_types": top_hazard_types(hazards, w, loop),
+        "communities": community_ranking(user, unit, hazards, w, loop, archive),
         "feed": live_feed(user, unit),
     }
 
@@ -385,8 +527,9 @@ def screen_map(*, user: User, unit: OrgUnit) -> list[tuple[float, float, str, in
         _hazards(user, unit)
         .filter(state__in=OPEN_STATES)
         .values("venue_id")
-        .annotate(n=Count("id"))
+        .annotate(n=Count(ROWS))
         .values_list("venue_id", "n")
+        .order_by()
     )
     rows = venues.values_list("pk", "lat", "lng", "risk__level").order_by("pk")
     return [(lat, lng, level or "", open_by_venue.get(pk, 0)) for pk, lat, lng, level in rows]

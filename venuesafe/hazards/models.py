@@ -174,6 +174,29 @@ class Hazard(models.Model):
             models.Index(fields=["org_path", "found_at"], name="hazard_org_path_found"),
             models.Index(fields=["org_path", "closed_at"], name="hazard_org_path_closed"),
             models.Index(fields=["venue", "state"], name="hazard_venue_state"),
+            # The big screen (dashboard.selectors, bench/dashboard_summary.py): covering indexes so
+            # this year's counts are index-only scans (org_path is filtered inside the index; the
+            # withdrawn, which count nowhere, are left out), and org_path for LIKE 'prefix%' under
+            # any collation (a plain btree serves it only under the C collation).
+            models.Index(
+                fields=["found_at"],
+                include=["id", "org_path", "community", "hazard_type", "category"],
+                condition=~models.Q(state="withdrawn"),
+                name="hazard_found_cover",
+            ),
+            models.Index(
+                fields=["closed_at"],
+                include=["id", "org_path", "found_at", "deadline", "community", "category"],
+                condition=models.Q(closed_at__isnull=False) & ~models.Q(state="withdrawn"),
+                name="hazard_closed_cover",
+            ),
+            models.Index(
+                fields=["deadline"],
+                include=["id", "org_path", "state", "community", "venue", "category"],
+                condition=models.Q(state__in=[s.value for s in OPEN_STATES]),
+                name="hazard_open_cover",
+            ),
+            models.Index(fields=["org_path"], opclasses=["varchar_pattern_ops"], name="hazard_org_path_like"),
         ]
 
     def __str__(self) -> str:
@@ -225,7 +248,11 @@ class HazardEvent(models.Model):
         verbose_name = _("hazard event")
         verbose_name_plural = _("hazard events")
         ordering = ["at", "id"]
-        indexes = [models.Index(fields=["hazard", "at"], name="hazard_event_hazard_at")]
+        indexes = [
+            models.Index(fields=["hazard", "at"], name="hazard_event_hazard_at"),
+            # The big screen's feed: the newest events first, without a pass over all of them.
+            models.Index(fields=["at", "id"], name="hazard_event_at_id"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.hazard_id} {self.kind}"

@@ -109,6 +109,10 @@ class Inspection(models.Model):
             models.Index(fields=["venue", "ended_at"], name="inspection_venue_ended"),
             models.Index(fields=["inspector", "ended_at"], name="inspection_inspector_ended"),
             models.Index(fields=["org_path", "ended_at"], name="inspection_org_path_ended"),
+            # The big screen (dashboard.selectors): today's and this month's counts index-only, the
+            # newest first for the feed; org_path for LIKE 'prefix%' under any collation.
+            models.Index(fields=["ended_at", "id"], include=["org_path", "category"], name="inspection_ended_cover"),
+            models.Index(fields=["org_path"], opclasses=["varchar_pattern_ops"], name="inspection_org_path_like"),
         ]
 
     def __str__(self) -> str:

@@ -95,6 +95,10 @@ class SelfCheck(models.Model):
         indexes = [
             models.Index(fields=["org_path", "day"], name="selfcheck_org_path_day"),
             models.Index(fields=["merchant", "day"], name="selfcheck_merchant_day"),
+            # The big screen (dashboard.selectors): the venues that punched in on a day, and
+            # org_path for LIKE 'prefix%' under any collation.
+            models.Index(fields=["day"], include=["venue"], name="selfcheck_day_venue"),
+            models.Index(fields=["org_path"], opclasses=["varchar_pattern_ops"], name="selfcheck_org_path_like"),
         ]
 
     def __str__(self) -> str:

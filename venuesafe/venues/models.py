@@ -176,6 +176,8 @@ class Venue(models.Model):
         indexes = [
             models.Index(fields=["geo_cell", "lat"], name="venue_geo_cell_lat"),
             models.Index(fields=["org_path", "category"], name="venue_org_path_category"),
+            # The big screen's change marker (dashboard.selectors.change_marker): the newest change.
+            models.Index(fields=["updated_at"], name="venue_updated_at"),
         ]
 
     def __str__(self) -> str:
