@@ -37,6 +37,7 @@ from simple_history.utils import bulk_create_with_history
 
 from venuesafe.accounts.models import Role, RoleAssignment, User
 from venuesafe.core import clock
+from venuesafe.demo.hidden import venue_seed
 from venuesafe.demo.loop_history import _photo_name
 from venuesafe.hazards.models import (
     OPEN_STATES,
@@ -268,7 +269,7 @@ class _History:
         self.punch_ins: list[tuple[_Merchant, dt.datetime]] = []
         first_day = self.today - dt.timedelta(days=HISTORY_DAYS)
         for m in self.merchants:
-            r = random.Random(SEED * 31 + m.venue.pk)  # a merchant's days do not depend on draw order
+            r = random.Random(venue_seed(m.venue, SEED * 31))  # a merchant's days do not depend on draw order
             start = max(first_day, (m.joined_at.astimezone(TZ) + dt.timedelta(days=1)).date())
             day = start
             while day <= self.today:

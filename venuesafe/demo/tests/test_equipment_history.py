@@ -10,7 +10,6 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.core.management import call_command
-from django.db import connection
 
 from venuesafe.accounts.models import User
 from venuesafe.equipment import rules
@@ -117,11 +116,6 @@ def test_equipment_history__register_warnings_and_rule_hazards_as_the_services_w
     assert "Equipment register loaded" in loaded
 
 
-@pytest.mark.skipif(
-    connection.vendor == "postgresql",
-    reason="known defect: the demo history draws from querysets without a stable order, so on PostgreSQL "
-    "the random history differs and this test's exact demo counts do not hold (see the stop note)",
-)
 def test_equipment_history__candidate_majors_risk_levels_and_patrol_lists(loaded):
     street = User.objects.get(username="demo_street")
     inspector = User.objects.get(username="demo_inspector")

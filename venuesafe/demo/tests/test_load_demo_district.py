@@ -161,7 +161,9 @@ def test_load_demo_district__second_run_changes_nothing_and_prints_logins_again(
     assert _counts() == before
     assert "nothing changed" in third and "loop history" not in third and "history loaded" not in third
     assert "register loaded" not in third
-    assert "212 merchants doing self-checks" in third and "2 candidate major fire hazards flagged" in third
+    # Runs on the real clock: how many candidate majors the history leaves open depends on the hour.
+    flagged = f"{before['candidate_majors']} candidate major fire hazards flagged"
+    assert "212 merchants doing self-checks" in third and flagged in third
     for out in (first, second, third):
         assert "demo_admin" in out and DEMO_PASSWORD in out and "http://127.0.0.1:8000/" in out
 
