@@ -350,6 +350,12 @@ SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
         "ReportSourceEnum": "venuesafe.reports.models.ReportSource.choices",
         "StateEnum": "venuesafe.hazards.models.HazardState.choices",
         "SourceEnum": "venuesafe.hazards.models.HazardSource.choices",
+        "AnomalyKindEnum": "venuesafe.verifications.models.AnomalyKind.choices",
+        "VerificationStateEnum": "venuesafe.verifications.models.TaskState.choices",
+        "VerificationEventKindEnum": "venuesafe.verifications.models.EventKind.choices",
+        "LedgerKindEnum": "venuesafe.ledgers.models.LedgerKind.choices",
+        "ExportFormatEnum": "venuesafe.ledgers.models.ExportFormat.choices",
+        "ExportStateEnum": "venuesafe.ledgers.models.ExportState.choices",
     }
 )
 
