@@ -379,3 +379,9 @@ LEDGER_EXPORT_IN_BACKGROUND = env_bool("LEDGER_EXPORT_IN_BACKGROUND", True)
 LEDGER_EXPORT_KEEP_DAYS = int(os.environ.get("LEDGER_EXPORT_KEEP_DAYS", "7"))
 # A build that has written nothing for this long (server restarted) is taken up again by run_periodic_tasks.
 LEDGER_EXPORT_STALE_MINUTES = int(os.environ.get("LEDGER_EXPORT_STALE_MINUTES", "10"))
+
+# --- Open311 GeoReport v2 (docs/open311.md) ----------------------------------------------------
+# Empty: one jurisdiction, any jurisdiction_id accepted; set: requests naming another get 404.
+OPEN311_JURISDICTION_ID = os.environ.get("OPEN311_JURISDICTION_ID", "")
+# Shown in discovery: who runs this endpoint (e.g. "陈桥街道综安办 0513-…").
+OPEN311_CONTACT = os.environ.get("OPEN311_CONTACT", "")

@@ -115,7 +115,7 @@ def _check_no_nul(request: HttpRequest, path_args: dict) -> None:
 def _check_jurisdiction(request: HttpRequest) -> None:
     """One jurisdiction: jurisdiction_id is optional; when the setting names ours, another value is a 404."""
     given = (request.GET.get("jurisdiction_id") or request.POST.get("jurisdiction_id") or "").strip()
-    ours = getattr(settings, "OPEN311_JURISDICTION_ID", "")
+    ours = settings.OPEN311_JURISDICTION_ID
     if given and ours and given != ours:
         raise Open311Error(404, (404, _("jurisdiction_id %(id)s was not found.") % {"id": given}))
 
@@ -136,7 +136,7 @@ def discovery(request: HttpRequest, *, fmt: str) -> HttpResponse:
     base = settings.PUBLIC_BASE_URL or request.build_absolute_uri("/").rstrip("/")
     data = {
         "changeset": CHANGESET,
-        "contact": getattr(settings, "OPEN311_CONTACT", "")
+        "contact": settings.OPEN311_CONTACT
         or _("Contact the district safety office for questions about this service."),
         "key_service": _("API keys are issued per client by the district administrator."),
         "endpoints": [
