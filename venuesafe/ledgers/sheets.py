@@ -49,10 +49,10 @@ class Column:
 
 
 def local(value: dt.datetime | None) -> dt.datetime | None:
-    """Asia/Shanghai wall time without zone (what Excel can hold), to the second."""
+    """Asia/Shanghai (TIME_ZONE) wall time without zone, as Excel holds it, to the second."""
     if value is None:
         return None
-    return timezone.localtime(value).replace(tzinfo=None, microsecond=0)
+    return value.astimezone(timezone.get_default_timezone()).replace(tzinfo=None, microsecond=0)
 
 
 def batched(iterable: Iterable, n: int) -> Iterator[list]:

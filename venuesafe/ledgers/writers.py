@@ -10,14 +10,12 @@ from collections.abc import Callable, Iterable, Iterator
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from .sheets import CHUNK, Column, Ledger, Record
 
-DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
-DATE_FORMAT = "yyyy-mm-dd"
 CSV_DATETIME = "%Y-%m-%d %H:%M"
 BOM = "\ufeff"
 # Text a spreadsheet would take for a formula (CSV injection): written with a leading apostrophe.
@@ -60,27 +58,23 @@ class _SheetWriter:
         self.wrap = Alignment(wrap_text=True, vertical="top")
 
     def append(self, row: list) -> None:
+        # Plain values cost openpyxl least; a cell object only where a value needs one. Datetimes
+        # and dates get openpyxl's date number formats (yyyy-mm-dd h:mm:ss, yyyy-mm-dd).
         ws = self.ws
         out = []
         for column, value in zip(self.columns, row, strict=True):
-            if value is None or value == "":
-                out.append(None)
+            if value == "":
+                value = None
             elif isinstance(value, str):
-                cell = WriteOnlyCell(ws, value=ILLEGAL_CHARACTERS_RE.sub("", value))
-                cell.data_type = "s"  # never a formula, whatever the text starts with
-                if column.kind == "long":
-                    cell.alignment = self.wrap
-                out.append(cell)
-            elif isinstance(value, dt.datetime):
-                cell = WriteOnlyCell(ws, value=value)
-                cell.number_format = DATETIME_FORMAT
-                out.append(cell)
-            elif isinstance(value, dt.date):
-                cell = WriteOnlyCell(ws, value=value)
-                cell.number_format = DATE_FORMAT
-                out.append(cell)
-            else:
-                out.append(value)
+                if ILLEGAL_CHARACTERS_RE.search(value):
+                    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+                if value.startswith("=") or value in ERROR_CODES or (column.kind == "long" and "\n" in value):
+                    cell = WriteOnlyCell(ws, value=value)
+                    cell.data_type = "s"  # text stays text, never a formula or an error value
+                    if column.kind == "long":
+                        cell.alignment = self.wrap
+                    value = cell
+            out.append(value)
         ws.append(out)
 
 

@@ -276,3 +276,17 @@ def test_headers__follow_the_language_of_the_request(ledgers):
     with translation.override("en"):
         assert english[0] == "Work order no."
     assert T0  # the fixture's clock
+
+
+def test_text_that_looks_like_a_formula__stays_text(ledgers):
+    """A sign name typed as a formula must not run in Excel (CSV injection)."""
+    w = ledgers.world
+    trap = venue(w.d.comm_a1, w.d.grid_a1a, sign_name='=HYPERLINK("http://x.test","点我")', address="#N/A\x07路")
+    wb = read_xlsx(content(export(w.street, "venues", language="en")))
+    row = next(r for r in wb.worksheets[0].iter_rows(min_row=2) if r[0].value == trap.pk)
+    assert row[1].value == '=HYPERLINK("http://x.test","点我")'
+    assert row[1].data_type == "s"
+    assert row[3].value == "#N/A路" and row[3].data_type == "s"  # a control character is dropped
+    rows = by_header(csv_rows(export(w.street, "venues", fmt="csv", language="en")))
+    got = next(r for r in rows if r["Archive no."] == str(trap.pk))
+    assert got["Shop sign name"] == "'" + trap.sign_name

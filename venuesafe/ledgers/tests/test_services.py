@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from io import StringIO
 
 import pytest
@@ -14,6 +15,9 @@ from venuesafe.core.errors import NotAllowed
 from venuesafe.ledgers import services, sheets
 from venuesafe.ledgers.filters import LedgerFilters
 from venuesafe.ledgers.models import Export, ExportState
+from venuesafe.testing.factories import District
+
+from .conftest import World
 
 
 def request(actor, kind="hazards", fmt="xlsx", **filters) -> Export:
@@ -141,3 +145,19 @@ def test_download_name__in_the_language_of_the_request(ledgers):
     export.language = "en"
     stamp = f"{timezone.localtime(export.created_at):%Y%m%d-%H%M}"
     assert services.download_name(export) == f"Hazard ledger-{stamp}.xlsx"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_export_request__background__a_thread_builds_it_after_commit(settings):
+    """The production path: the request commits, a thread of the web process builds the file."""
+    settings.LEDGER_EXPORT_IN_BACKGROUND = True
+    world = World(District())
+    world.found("EVA-01")
+    export = request(world.street, fmt="csv")
+    deadline = time.monotonic() + 30
+    while Export.objects.get(pk=export.pk).is_pending and time.monotonic() < deadline:
+        time.sleep(0.05)
+    export.refresh_from_db()
+    assert export.state == ExportState.DONE, export.error
+    assert export.rows_done == 1
+    assert str(world.venue.sign_name) in export.file.read().decode("utf-8-sig")
