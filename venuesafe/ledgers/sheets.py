@@ -22,6 +22,7 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from venuesafe.accounts.models import User
+from venuesafe.core import clock
 from venuesafe.hazards.models import OPEN_STATES, EventKind, HazardEvent, HazardSource, HazardState, Severity
 from venuesafe.hazards.selectors import hazard_list
 from venuesafe.inspections.models import InspectionAnswer, LocationStatus
@@ -314,7 +315,7 @@ class HazardLedger(Ledger):
         labels = Labels()
         english = not (translation.get_language() or "").startswith("zh")
         with_note = gettext("%(time)s %(event)s %(actor)s: %(note)s")
-        now = timezone.now()
+        now = clock.now()
         open_states = set(OPEN_STATES)
         for chunk in batched(qs.values(*self.FIELDS).iterator(chunk_size=CHUNK), CHUNK):
             # The events of this chunk's hazards only: one query per chunk, never the whole ledger's.

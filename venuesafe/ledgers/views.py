@@ -15,6 +15,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from venuesafe.core import clock
 from venuesafe.core.errors import StateConflict
 
 from . import selectors, services
@@ -72,7 +73,7 @@ def ledger_csv(request: HttpRequest) -> HttpResponse:
     pieces = selectors.ledger_csv(user=request.user, kind=kind, filters=filters, language=language)
     response = StreamingHttpResponse(pieces, content_type=services.CONTENT_TYPES["csv"])
     title = str(selectors.ledger_get(kind).title)
-    filename = f"{title}-{timezone.localtime():%Y%m%d-%H%M}.csv"
+    filename = f"{title}-{timezone.localtime(clock.now()):%Y%m%d-%H%M}.csv"
     response["Content-Disposition"] = content_disposition_header(True, filename)
     response["Cache-Control"] = "no-store"
     return response

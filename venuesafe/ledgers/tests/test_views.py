@@ -120,3 +120,14 @@ def test_csv_now__invalid_filter__400_page_with_the_error(client, ledgers):
     response = client.get("/ledgers/csv/", {"kind": "venues", "date_to": "yesterday"})
     assert response.status_code == 400
     assert 'id="errors-date_to"' in response.content.decode()
+
+
+def test_admin__exports_listed_read_only(client, ledgers, django_user_model):
+    w = ledgers.world
+    login(client, w.street).post(URL, {"kind": "venues", "format": "csv"})
+    admin = django_user_model.objects.create_superuser("root", password="x-Passw0rd!", mobile="13700000000")
+    client.force_login(admin)
+    page = client.get("/admin/ledgers/export/")
+    assert page.status_code == 200
+    assert "陈桥综安办" in page.content.decode()
+    assert client.get("/admin/ledgers/export/add/").status_code == 403
