@@ -15,6 +15,7 @@ from venuesafe.accounts.models import User
 from venuesafe.dashboard.selectors import screen_org_unit, screen_summary
 from venuesafe.dashboard.views import format_figure
 from venuesafe.demo.services import DEMO_PASSWORD
+from venuesafe.hazards.catalogue_data import ensure_reference_data
 from venuesafe.hazards.models import EventKind, Hazard, HazardEvent, HazardState
 
 from .conftest import _only_local, screenshot
@@ -55,6 +56,7 @@ def _reviewable(office: User, street) -> Hazard:
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_big_screen__demo_street__figures_live_closing_and_reconnect(screen, live_server):
+    ensure_reference_data()  # an earlier transactional test on this worker may have flushed it
     call_command("load_demo_district", stdout=io.StringIO())
     office = User.objects.get(username="demo_street")
     street = screen_org_unit(user=office)
