@@ -321,6 +321,9 @@ PATROL_DAILY_MAX = int(os.environ.get("PATROL_DAILY_MAX", "12"))
 # lookups) and reloads everything at least every FULL_REFRESH seconds (overdue, "today").
 DASHBOARD_POLL_SECONDS = int(os.environ.get("DASHBOARD_POLL_SECONDS", "3"))
 DASHBOARD_FULL_REFRESH_SECONDS = int(os.environ.get("DASHBOARD_FULL_REFRESH_SECONDS", "60"))
+# One summary per unit, scope, language and change, shared by every screen watching it; figures
+# that move with the clock alone (overdue, "today") are at most this old. 0: no cache.
+DASHBOARD_SUMMARY_CACHE_SECONDS = int(os.environ.get("DASHBOARD_SUMMARY_CACHE_SECONDS", "30"))
 
 # --- Resident reports (public report page, triage) -------------------------------------------
 # Reports per sender (keyed hash of the address, and the device cookie) per hour and per day.

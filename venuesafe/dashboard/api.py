@@ -58,7 +58,7 @@ class SummaryApi(APIView):
         since = request.query_params.get("since")
         if since and since == marker:
             return Response({"changed": False, "marker": marker})
-        data = selectors.screen_summary(user=request.user, unit=unit)
+        data = selectors.cached_screen_summary(user=request.user, unit=unit, marker=marker)
         return Response({"changed": True, "marker": marker, **data})
 
 

@@ -25,6 +25,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import (
     BooleanField,
     Count,
@@ -38,7 +40,7 @@ from django.db.models import (
     Sum,
 )
 from django.db.models.functions import TruncDate
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from venuesafe.accounts.models import Role, User
 from venuesafe.accounts.selectors import user_scope
@@ -518,6 +520,23 @@ def screen_summary(*, user: User, unit: OrgUnit, now: dt.datetime | None = None)
         "communities": community_ranking(user, unit, hazards, w, loop, archive),
         "feed": live_feed(user, unit),
     }
+
+
+def cached_screen_summary(*, user: User, unit: OrgUnit, marker: str) -> dict:
+    """screen_summary, computed once per change and shared by every screen and client watching the
+    same unit with the same scope: the key holds the change marker, so a new inspection, hazard
+    event, punch-in or archive change is never hidden; figures that move with the clock alone
+    (overdue, "today", risk re-scoring) are at most DASHBOARD_SUMMARY_CACHE_SECONDS old."""
+    ttl = settings.DASHBOARD_SUMMARY_CACHE_SECONDS
+    if ttl <= 0:
+        return screen_summary(user=user, unit=unit)
+    who = "all" if _covers(user, unit) else f"u{user.pk}"
+    key = f"dashboard:summary:{unit.pk}:{who}:{translation.get_language() or ''}:{marker}"
+    data = cache.get(key)
+    if data is None:
+        data = screen_summary(user=user, unit=unit)
+        cache.set(key, data, ttl)
+    return data
 
 
 def screen_map(*, user: User, unit: OrgUnit) -> list[tuple[float, float, str, int]]:

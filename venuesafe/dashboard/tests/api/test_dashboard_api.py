@@ -8,7 +8,10 @@ import pytest
 import time_machine
 from rest_framework.test import APIClient
 
+from venuesafe.accounts.models import Role
 from venuesafe.dashboard.tests.api.screen_world import EXPECTED_STREET, NOW, ScreenWorld, sh
+from venuesafe.org.models import Department
+from venuesafe.testing.factories import user_with_role
 
 pytestmark = pytest.mark.django_db
 
@@ -159,3 +162,24 @@ def test_units__the_screens_a_user_may_open(world):
     assert client_for(world.comm).get(UNITS).json() == [{"id": d.comm_a1.pk, "name": "仁和社区", "level": "community"}]
     street = client_for(world.street).get(UNITS).json()
     assert [u["id"] for u in street] == [d.street_a.pk, d.comm_a1.pk, d.comm_a2.pk]
+
+
+def test_summary__a_second_screen_of_the_unit_is_served_from_the_shared_summary(
+    world, at_now, django_assert_max_num_queries
+):
+    first = client_for(world.street).get(SUMMARY).json()
+    other_office = user_with_role(Role.STREET_OFFICE, world.d.street_a)
+    with django_assert_max_num_queries(12):  # login, scope, marker — no aggregates
+        second = client_for(other_office).get(SUMMARY).json()
+    assert second["hazards"] == first["hazards"] and second["marker"] == first["marker"]
+
+
+def test_summary__a_department_viewer_never_gets_the_street_offices_shared_summary(world, at_now):
+    street = client_for(world.street).get(SUMMARY).json()
+    police = user_with_role(
+        Role.DEPARTMENT_VIEWER, world.d.street_a, department=Department.objects.get(code="POLICE")
+    )
+    mine = client_for(police).get(SUMMARY).json()
+    assert street["hazards"]["found_this_year"] > 0
+    assert mine["hazards"]["found_this_year"] == 0  # every venue of the world is a shop: not the police's line
+    assert mine["venues"]["archived"] == 0
