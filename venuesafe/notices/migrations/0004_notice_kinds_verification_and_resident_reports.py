@@ -4,15 +4,34 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notices', '0003_alter_notice_kind'),
+        ("notices", "0003_alter_notice_kind"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='notice',
-            name='kind',
-            field=models.CharField(choices=[('dispatched', 'New work order'), ('due_soon', 'Due within 24 hours'), ('overdue', 'Overdue'), ('escalated', 'Escalated'), ('review_due', 'Review due'), ('review_passed', 'Review passed'), ('review_failed', 'Review failed'), ('reopened', 'Reopened'), ('self_check_due', 'Self-check not done'), ('rule_warning', 'Equipment expiring soon'), ('candidate_major', 'Candidate major hazard'), ('verify_venue', 'Venue information to verify'), ('verified', 'Venue information verified'), ('not_verified', 'Venue report dismissed'), ('resident_report', 'Resident report to triage')], max_length=16, verbose_name='kind'),
+            model_name="notice",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("dispatched", "New work order"),
+                    ("due_soon", "Due within 24 hours"),
+                    ("overdue", "Overdue"),
+                    ("escalated", "Escalated"),
+                    ("review_due", "Review due"),
+                    ("review_passed", "Review passed"),
+                    ("review_failed", "Review failed"),
+                    ("reopened", "Reopened"),
+                    ("self_check_due", "Self-check not done"),
+                    ("rule_warning", "Equipment expiring soon"),
+                    ("candidate_major", "Candidate major hazard"),
+                    ("verify_venue", "Venue information to verify"),
+                    ("verified", "Venue information verified"),
+                    ("not_verified", "Venue report dismissed"),
+                    ("resident_report", "Resident report to triage"),
+                ],
+                max_length=16,
+                verbose_name="kind",
+            ),
         ),
     ]

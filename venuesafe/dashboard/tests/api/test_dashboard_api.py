@@ -176,9 +176,7 @@ def test_summary__a_second_screen_of_the_unit_is_served_from_the_shared_summary(
 
 def test_summary__a_department_viewer_never_gets_the_street_offices_shared_summary(world, at_now):
     street = client_for(world.street).get(SUMMARY).json()
-    police = user_with_role(
-        Role.DEPARTMENT_VIEWER, world.d.street_a, department=Department.objects.get(code="POLICE")
-    )
+    police = user_with_role(Role.DEPARTMENT_VIEWER, world.d.street_a, department=Department.objects.get(code="POLICE"))
     mine = client_for(police).get(SUMMARY).json()
     assert street["hazards"]["found_this_year"] > 0
     assert mine["hazards"]["found_this_year"] == 0  # every venue of the world is a shop: not the police's line
