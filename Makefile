@@ -67,6 +67,8 @@ bench: install
 	$(PY) bench/near_me.py
 	$(PY) bench/inspection_submit.py
 	$(PY) bench/patrol_lift.py
+	$(PY) bench/dashboard_summary.py
+	$(PY) bench/export_memory.py
 
 clean:
 	rm -rf $(VENV) node_modules var staticfiles test-artifacts
