@@ -9,6 +9,7 @@ the spec's list of {code, description}: 400 bad input, 403 missing/wrong/withdra
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Callable
 from functools import wraps
 
@@ -337,6 +338,11 @@ def _request_create(request: HttpRequest, fmt: str) -> HttpResponse:
     lng = _float("long", lng_raw) if lng_raw else None
 
     name = " ".join(p for p in ((post.get("first_name") or "").strip(), (post.get("last_name") or "").strip()) if p)
+    token, earlier = _retry_tokens(client, post)
+    existing = ResidentReport.objects.filter(client_token__in=[token, *earlier]).first()
+    if existing is not None:  # the client retried after a lost answer: the same report again
+        data = [{"service_request_id": existing.reference, "service_notice": _service_notice(), "account_id": None}]
+        return render("service_requests", data, fmt)
     report = services.report_submit(
         category=category,
         description=(post.get("description") or "").strip(),
@@ -352,10 +358,28 @@ def _request_create(request: HttpRequest, fmt: str) -> HttpResponse:
         attributes=_attributes(post),
         device_id=(post.get("device_id") or "").strip(),
         ip=request.META.get("REMOTE_ADDR", ""),
+        client_token=token,
     )
     # No account_id: reports are filed without accounts. No token: the type is realtime.
     data = [{"service_request_id": report.reference, "service_notice": _service_notice(), "account_id": None}]
     return render("service_requests", data, fmt)
+
+
+RETRY_WINDOW_SECONDS = 600
+RETRY_NAMESPACE = uuid.UUID("0c5f3a52-9d1e-4b7e-8a36-2f41d7e6b9c8")
+
+
+def _retry_tokens(client, post) -> tuple[uuid.UUID, list[uuid.UUID]]:
+    """GeoReport v2 has no idempotency key, so a client retrying a POST after a lost answer would
+    file the report twice. The same client posting the same fields within the same or the previous
+    ten-minute window gets the report it filed; the same report posted later is a new one."""
+    fields = "&".join(f"{k}={v}" for k, v in sorted(post.lists()) if k != "api_key")
+    bucket = int(clock.now().timestamp() // RETRY_WINDOW_SECONDS)
+
+    def token(b: int) -> uuid.UUID:
+        return uuid.uuid5(RETRY_NAMESPACE, f"{client.pk}|{b}|{fields}")
+
+    return token(bucket), [token(bucket - 1)]
 
 
 @csrf_exempt  # an API for other programs, authenticated by api_key, never by a browser session

@@ -39,7 +39,9 @@ def _age(reference: str, days: float) -> None:
 
 @pytest.mark.parametrize("fmt", ["xml", "json"])
 def test_get_requests__every_spec_element_and_no_contact_details(client, category, api_client, place, fmt):
-    reference = file_report(client, api_client, address_string="陈桥街道 测试路 1 号")
+    reference = file_report(
+        client, api_client, address_string="陈桥街道 测试路 1 号", description="The back exit is chained shut."
+    )
     response = get(client, "requests", fmt)
     assert response.status_code == 200
     (item,) = _requests(response, fmt)

@@ -1,6 +1,9 @@
 """POST requests.{xml,json}: form-encoded, api_key required, the report lands in triage as `new`."""
 
+import datetime as dt
+
 import pytest
+import time_machine
 from django.test import Client
 
 from venuesafe.reports import selectors
@@ -59,12 +62,25 @@ def test_post__csrf_exempt(category, api_client, district):
     assert post(strict, "json", form(api_client)).status_code == 200
 
 
-def test_post__a_retry_files_a_second_report(client, category, api_client, district):
-    """GeoReport v2 has no idempotency key: each POST is a report; triage merges duplicates."""
-    first = post(client, "json", form(api_client))
-    second = post(client, "json", form(api_client))
-    assert parse(first, "json")[0]["service_request_id"] != parse(second, "json")[0]["service_request_id"]
-    assert ResidentReport.objects.count() == 2
+def test_post__a_retry_within_ten_minutes_gets_the_same_report(client, category, api_client, district):
+    """GeoReport v2 has no idempotency key: a client retrying after a lost answer must not file twice."""
+    with time_machine.travel(dt.datetime(2026, 5, 4, 1, 9, 30, tzinfo=dt.UTC), tick=False):
+        first = post(client, "json", form(api_client))
+    with time_machine.travel(dt.datetime(2026, 5, 4, 1, 10, 30, tzinfo=dt.UTC), tick=False):  # next window
+        second = post(client, "json", form(api_client))
+    assert parse(first, "json")[0]["service_request_id"] == parse(second, "json")[0]["service_request_id"]
+    assert ResidentReport.objects.count() == 1
+
+
+def test_post__the_same_report_later_or_another_report_is_new(client, category, api_client, district):
+    with time_machine.travel(dt.datetime(2026, 5, 4, 1, 0, tzinfo=dt.UTC), tick=False):
+        post(client, "json", form(api_client))
+        other = form(api_client)
+        other["description"] = "另一处：楼梯间堆满纸箱"
+        post(client, "json", other)
+    with time_machine.travel(dt.datetime(2026, 5, 4, 1, 25, tzinfo=dt.UTC), tick=False):
+        post(client, "json", form(api_client))
+    assert ResidentReport.objects.count() == 3
 
 
 @pytest.mark.parametrize("fmt", ["xml", "json"])
@@ -133,7 +149,7 @@ def test_post__bad_input_is_an_error_list(
 def test_post__too_many_reports_from_one_client_is_400(client, category, api_client, district, settings):
     settings.REPORTS_OPEN311_CLIENT_PER_HOUR = 1
     assert post(client, "json", form(api_client)).status_code == 200
-    response = post(client, "json", form(api_client))
+    response = post(client, "json", form(api_client, description="Another exit, chained too."))
     assert response.status_code == 400
     assert parse(response, "json")[0]["code"] == 429
     assert ResidentReport.objects.count() == 1
