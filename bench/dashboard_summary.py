@@ -11,7 +11,10 @@ days, plus a smaller neighbouring street (so the street's scope is a real filter
             closed on time, mean rectification time, open and overdue this year; venues archived
             and complete; inspections today and this month), one aggregate query per table
   summary   venuesafe.dashboard.selectors.screen_summary(user=<street office>, unit=<street>)
-  api       GET /api/v1/dashboard/summary/ through Django's test Client (token auth, JSON)
+  api       GET /api/v1/dashboard/summary/ through Django's test Client (token auth, JSON), with
+            the shared summary cache off: every call computes the summary
+  shared    the same request with the cache on: what every further screen of the street gets
+            until something changes (DASHBOARD_SUMMARY_CACHE_SECONDS)
   poll      GET /api/v1/dashboard/summary/?since=<current marker>  ({"changed": false})
 
 and prints median and p95 of --runs runs after --warmup runs, the ratio to the floor and PASS/FAIL
@@ -680,7 +683,7 @@ def print_queries(user, unit) -> None:
 
 
 def run_bench(args, postgres: bool) -> bool:
-    from django.test import Client
+    from django.test import Client, override_settings
     from rest_framework.authtoken.models import Token
 
     from venuesafe.accounts.models import User
@@ -702,6 +705,13 @@ def run_bench(args, postgres: bool) -> bool:
         return selectors.screen_summary(user=user, unit=community)
 
     def api():
+        with override_settings(DASHBOARD_SUMMARY_CACHE_SECONDS=0):  # every call computes the summary
+            response = client.get(SUMMARY_URL)
+        assert response.status_code == 200, response.content[:300]
+        return response
+
+    def shared():
+        # Another screen of the same street after the same change: the summary one screen computed.
         response = client.get(SUMMARY_URL)
         assert response.status_code == 200, response.content[:300]
         return response
@@ -718,6 +728,7 @@ def run_bench(args, postgres: bool) -> bool:
         ("floor", floor),
         ("summary", summary),
         ("api", api),
+        ("shared", shared),
         ("poll", poll),
         ("community", summary_community),
     ]
@@ -741,7 +752,8 @@ def run_bench(args, postgres: bool) -> bool:
     labels = {
         "floor": "plain SQL, headline figures (psycopg)" if postgres else "plain SQL, headline figures (sqlite3)",
         "summary": "screen_summary() through the ORM",
-        "api": "GET /api/v1/dashboard/summary/",
+        "api": "GET /api/v1/dashboard/summary/ (computed)",
+        "shared": "GET …/summary/, another screen, same change",
         "poll": "GET …/summary/?since=<marker> (unchanged)",
         "community": "screen_summary() of one community (10 %)",
     }
