@@ -9,10 +9,10 @@ scoped queryset, its chunked records, the CSV and xlsx writers) the first N days
 street office user, N × 1,000 rows, for each size asked:
 
   CSV   10,000 and 100,000 rows (--csv-rows)
-  xlsx   2,000 and  10,000 rows (--xlsx-rows; openpyxl writes the hazard ledger — about 47 cells a
+  xlsx   2,000 and   5,000 rows (--xlsx-rows; openpyxl writes the hazard ledger — about 47 cells a
          hazard with its events sheet — at several hundred rows a second, and tracemalloc makes
          that four times slower, so the default keeps the run short; pass
-         --xlsx-rows 10000,100000 for the full measurement, about 15 minutes)
+         --xlsx-rows 10000,100000 for the full measurement, about 20 minutes)
 
 Memory is held per chunk of 2,000 hazards (ledgers.sheets.CHUNK), so sizes below that are not
 comparable: the smallest size should be at least 2,000.
@@ -54,7 +54,7 @@ def sizes(text: str) -> list[int]:
 def parse_args() -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--csv-rows", type=sizes, default=[10_000, 100_000], help="CSV export sizes (rows)")
-    p.add_argument("--xlsx-rows", type=sizes, default=[2_000, 10_000], help="xlsx export sizes (rows)")
+    p.add_argument("--xlsx-rows", type=sizes, default=[2_000, 5_000], help="xlsx export sizes (rows)")
     p.add_argument("--max-ratio", type=float, default=1.5, help="PASS when peak(largest)/peak(smallest) <= this")
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--keep", action="store_true", help="keep the bench database afterwards")
