@@ -45,6 +45,7 @@ from django.utils import timezone, translation
 from venuesafe.accounts.models import Role, User
 from venuesafe.accounts.selectors import user_scope
 from venuesafe.core import clock
+from venuesafe.dashboard.models import HazardDay
 from venuesafe.hazards.models import OPEN_STATES, EventKind, Hazard, HazardEvent, HazardState, HazardType
 from venuesafe.hazards.selectors import hazard_filter
 from venuesafe.inspections.models import Inspection
@@ -186,6 +187,39 @@ class LoopRows:
             .annotate(n=Count(ROWS), on_time=Count(ROWS, filter=ON_TIME), duration=Sum(RECTIFICATION))
             .order_by()
         }
+        open_ = {
+            r["community_id"]: r
+            for r in hazards.filter(state__in=OPEN_STATES)
+            .values("community_id")
+            .annotate(n=Count(ROWS), overdue=Count(ROWS, filter=Q(deadline__lt=w.now)))
+            .order_by()
+        }
+        return cls(found=found, found_by_type=by_type, closed=closed, open=open_)
+
+    @classmethod
+    def read_rollup(cls, unit: OrgUnit, hazards: QuerySet[Hazard], w: Window) -> LoopRows:
+        """The same figures, found and closed from the daily rollup (HazardDay, whole unit only:
+        the rollup knows no scope); open and overdue stay live (a small partial index)."""
+        found: dict[int, int] = {}
+        by_type: dict[int, int] = {}
+        closed: dict[int, dict] = {}
+        rows = (
+            HazardDay.objects.filter(community_path__startswith=unit.path, day__gte=w.year_start.date())
+            .values_list("community_id", "hazard_type_id")
+            .annotate(n=Sum("found"), c=Sum("closed"), on_time=Sum("closed_on_time"), us=Sum("rectification_us"))
+            .order_by()
+        )
+        for community_id, type_id, n, c, on_time, us in rows:
+            if n:
+                found[community_id] = found.get(community_id, 0) + n
+                by_type[type_id] = by_type.get(type_id, 0) + n
+            if c:
+                r = closed.setdefault(
+                    community_id, {"community_id": community_id, "n": 0, "on_time": 0, "duration": dt.timedelta()}
+                )
+                r["n"] += c
+                r["on_time"] += on_time
+                r["duration"] += dt.timedelta(microseconds=us)
         open_ = {
             r["community_id"]: r
             for r in hazards.filter(state__in=OPEN_STATES)
@@ -363,6 +397,21 @@ def daily_series(hazards: QuerySet[Hazard], w: Window) -> list[dict]:
     return [{"day": d.isoformat(), "found": found.get(d, 0), "closed": closed.get(d, 0)} for d in days]
 
 
+def daily_series_rollup(unit: OrgUnit, w: Window) -> list[dict]:
+    """daily_series from the daily rollup (whole unit only)."""
+    per_day = {
+        d: (f or 0, c or 0)
+        for d, f, c in HazardDay.objects.filter(community_path__startswith=unit.path, day__gte=w.series_from)
+        .values_list("day")
+        .annotate(f=Sum("found"), c=Sum("closed"))
+        .order_by()
+    }
+    days = [w.series_from + dt.timedelta(days=i) for i in range(SERIES_DAYS)]
+    return [
+        {"day": d.isoformat(), "found": per_day.get(d, (0, 0))[0], "closed": per_day.get(d, (0, 0))[1]} for d in days
+    ]
+
+
 def top_hazard_types(hazards: QuerySet[Hazard], w: Window, loop: LoopRows | None = None) -> list[dict]:
     """The most found hazard types this year, most first (ties: catalogue id)."""
     by_type = (loop or LoopRows.read(hazards, w)).found_by_type
@@ -500,11 +549,14 @@ def change_marker(user: User, unit: OrgUnit) -> str:
     return "-".join(str(p.timestamp() if isinstance(p, dt.datetime) else (p or 0)) for p in parts)
 
 
-def screen_summary(*, user: User, unit: OrgUnit, now: dt.datetime | None = None) -> dict:
-    """Everything the big screen shows for `unit`, within what `user` may see."""
+def screen_summary(*, user: User, unit: OrgUnit, now: dt.datetime | None = None, rollup: bool | None = None) -> dict:
+    """Everything the big screen shows for `unit`, within what `user` may see. Found and closed
+    come from the daily rollup when the user's scope covers the whole unit (`rollup=False` forces
+    the live queries, which a narrower scope always uses)."""
     w = window(now)
     hazards = _hazards(user, unit)
-    loop = LoopRows.read(hazards, w)
+    use_rollup = _covers(user, unit) if rollup is None else (rollup and _covers(user, unit))
+    loop = LoopRows.read_rollup(unit, hazards, w) if use_rollup else LoopRows.read(hazards, w)
     archive = VenueRows.read(_venues(user, unit), w)
     return {
         "org_unit": {"id": unit.pk, "name": unit.name, "level": unit.level},
@@ -515,7 +567,7 @@ def screen_summary(*, user: User, unit: OrgUnit, now: dt.datetime | None = None)
         "hazards": loop.figures(),
         "self_checks": archive.punch_in(),
         "risk_levels": archive.risk_levels(),
-        "daily": daily_series(hazards, w),
+        "daily": daily_series_rollup(unit, w) if use_rollup else daily_series(hazards, w),
         "top_hazard_types": top_hazard_types(hazards, w, loop),
         "communities": community_ranking(user, unit, hazards, w, loop, archive),
         "feed": live_feed(user, unit),

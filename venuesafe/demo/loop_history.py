@@ -34,6 +34,7 @@ from PIL import Image, ImageDraw
 
 from venuesafe.accounts.models import Role, RoleAssignment, User
 from venuesafe.core import clock, geo
+from venuesafe.dashboard import rollup as hazard_rollup
 from venuesafe.demo.hidden import true_hazard_rate
 from venuesafe.hazards.models import (
     OPEN_STATES,
@@ -255,6 +256,7 @@ def load_loop_history(*, street_code: str, now: dt.datetime | None = None) -> Lo
         history = _History(street, now or clock.now())
         history.build()
         history.write()
+        hazard_rollup.rebuild(street)  # rows written past the services: the screen's daily rollup anew
     return LoopHistoryResult(created=True, inspections=len(history.inspections), hazards=len(history.plans))
 
 

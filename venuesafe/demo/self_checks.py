@@ -37,6 +37,7 @@ from simple_history.utils import bulk_create_with_history
 
 from venuesafe.accounts.models import Role, RoleAssignment, User
 from venuesafe.core import clock
+from venuesafe.dashboard import rollup as hazard_rollup
 from venuesafe.demo.hidden import venue_seed
 from venuesafe.demo.loop_history import _photo_name
 from venuesafe.hazards.models import (
@@ -167,6 +168,7 @@ def load_self_check_history(*, street_code: str, now: dt.datetime | None = None)
         history = _History(street, now or clock.now())
         history.build()
         history.write()
+        hazard_rollup.rebuild(street)  # rows written past the services: the screen's daily rollup anew
     return SelfCheckHistoryResult(
         created=bool(history.merchants),
         merchants=len(history.merchants),

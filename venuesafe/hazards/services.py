@@ -30,6 +30,7 @@ from venuesafe.core import clock
 from venuesafe.core.errors import InvalidInput, NotAllowed, StateConflict
 from venuesafe.core.positions import Position
 from venuesafe.core.validators import validate_photo
+from venuesafe.dashboard.rollup import hazard_changed, hazard_pairs
 from venuesafe.notices.models import NoticeKind
 from venuesafe.notices.services import notify
 from venuesafe.org.models import Department, OrgLevel, OrgUnit
@@ -237,6 +238,7 @@ def _apply(hazard: Hazard, actor: User | None, step: _Step, *, expected_version:
             hazard, _("This work order changed since you opened it. Reload it and try again."), code="stale_version"
         )
     from_state = hazard.state
+    touched = hazard_pairs(hazard)  # the screen's daily rollup: the days before and after the change
     changes = {**step.changes, "state": step.to_state, "version": old_version + 1, "updated_at": now}
     updated = Hazard.objects.filter(pk=hazard.pk, version=old_version).update(**changes)
     if updated != 1:
@@ -246,6 +248,7 @@ def _apply(hazard: Hazard, actor: User | None, step: _Step, *, expected_version:
         )
     for name, value in changes.items():
         setattr(hazard, name, value)
+    hazard_changed(touched | hazard_pairs(hazard))
     event = HazardEvent.objects.create(
         hazard=hazard,
         kind=step.kind,
@@ -446,6 +449,7 @@ def hazard_record(
         )
         hazard.deadline = default_deadline(hazard, now)
         hazard.save()
+        hazard_changed(hazard_pairs(hazard))
         event = HazardEvent.objects.create(
             hazard=hazard,
             kind=EventKind.FIXED_ON_SPOT if fixed_on_spot else EventKind.FOUND,

@@ -14,6 +14,7 @@ import datetime as dt
 import uuid
 
 from venuesafe.accounts.models import Role
+from venuesafe.dashboard.rollup import hazard_pairs, recompute
 from venuesafe.hazards.catalogue_data import ensure_reference_data
 from venuesafe.hazards.models import EventKind, Hazard, HazardEvent, HazardState
 from venuesafe.inspections.models import Inspection, LocationStatus
@@ -111,6 +112,7 @@ class ScreenWorld:
                 actor=self.inspector,
                 at=closed_at,
             )
+        recompute(hazard_pairs(h))  # a row written past the services: its rollup days by hand
         return h
 
     def inspection(self, v, ended_at: dt.datetime, inspector=None) -> Inspection:

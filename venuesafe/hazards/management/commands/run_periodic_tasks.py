@@ -21,6 +21,7 @@ from django.db import DatabaseError, close_old_connections
 from django.utils import timezone
 
 from venuesafe.core import clock
+from venuesafe.dashboard import rollup as dashboard_rollup
 from venuesafe.equipment import services as equipment_services
 from venuesafe.equipment.services import RuleRunReport
 from venuesafe.hazards import services
@@ -102,6 +103,8 @@ class Command(BaseCommand):
         verification_services.run_verification_timers(now=at)
         # Ledger exports left queued (server restarted) are built; files past their keeping days go.
         ledger_services.export_run_pending(now=at)
+        # Once a night the big screen's daily rollup is recomputed from the hazards (a safety net).
+        dashboard_rollup.nightly_rebuild(at)
         if self.verbosity >= 1:
             self.stdout.write(summary(report, at, reminders, rules, rescored))
         return report
