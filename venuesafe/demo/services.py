@@ -1,7 +1,8 @@
 """The demo district: 崇川区 → 陈桥街道, its 9 communities/villages, grids, staff and 325 venues,
 about eleven months of the hazard loop there (loop_history.py), 212 merchants with two months
 of daily self-check punch-ins (self_checks.py), and the venues' equipment register with the date
-rules run over it, two candidate major hazards and every venue's risk score (equipment.py).
+rules run over it, two candidate major hazards and every venue's risk score (equipment.py), and
+two months of resident reports with three of venue verification tasks (reports_history.py).
 
 Everything is generated from a fixed seed, so two machines get the same district. Loading is
 idempotent: org units and accounts have stable codes and usernames, the venues are only
@@ -31,6 +32,12 @@ from venuesafe.core import clock, geo
 from venuesafe.core.validators import USCC_ALPHABET, uscc_check_char
 from venuesafe.demo.equipment import load_equipment, open_candidate_majors
 from venuesafe.demo.loop_history import load_loop_history
+from venuesafe.demo.reports_history import (
+    OPEN311_CLIENT_NAME,
+    OPEN311_DEMO_API_KEY,
+    load_reports_history,
+    reports_figures,
+)
 from venuesafe.demo.self_checks import load_self_check_history
 from venuesafe.equipment.models import Equipment, RuleWarning
 from venuesafe.hazards.models import OPEN_STATES, Hazard, HazardSource
@@ -38,6 +45,7 @@ from venuesafe.hazards.selectors import LoopFigures, loop_figures
 from venuesafe.inspections.models import Inspection
 from venuesafe.org.models import Department, OrgLevel, OrgUnit
 from venuesafe.org.services import org_unit_get_or_create
+from venuesafe.reports.models import Open311Client
 from venuesafe.risk.selectors import risk_counts
 from venuesafe.selfchecks.models import SelfCheck
 from venuesafe.selfchecks.selectors import SelfCheckFigures, self_check_figures
@@ -183,6 +191,13 @@ class DemoResult:
     rule_hazards: int = 0  # open work orders the date rules raised
     candidate_majors: int = 0  # open candidate major hazard flags
     risk_levels: dict[str, int] | None = None  # venues by level, as the street office sees them
+    reports_created: bool = False
+    resident_reports: int = 0
+    reports_waiting: int = 0  # new, waiting for triage
+    verification_tasks: int = 0
+    verifications_open: int = 0
+    open311_client: str | None = None  # the demo Open311 client's name and fixed key, once loaded
+    open311_api_key: str | None = None
 
 
 def demo_is_loaded() -> bool:
@@ -201,6 +216,7 @@ def load_demo_district(*, password: str = DEMO_PASSWORD, history: bool = True) -
     history_created = history and load_loop_history(street_code=STREET_CODE).created
     self_checks_created = history and load_self_check_history(street_code=STREET_CODE).created
     equipment_created = history and load_equipment(street_code=STREET_CODE).created
+    reports_created = history and load_reports_history(street_code=STREET_CODE).created
     _sync_admin_group()
     admin = User.objects.filter(username="demo_admin").first()
     password_ok = created or (admin is not None and admin.check_password(password))
@@ -224,7 +240,17 @@ def load_demo_district(*, password: str = DEMO_PASSWORD, history: bool = True) -
         self_check=today_self_check_figures(),
         equipment_created=equipment_created,
         **_register_figures(street),
+        reports_created=reports_created,
+        **reports_figures(street),
+        **_open311_login(),
     )
+
+
+def _open311_login() -> dict:
+    client = Open311Client.objects.filter(api_key=OPEN311_DEMO_API_KEY, is_active=True).first()
+    if client is None:
+        return {}
+    return {"open311_client": client.name or OPEN311_CLIENT_NAME, "open311_api_key": client.api_key}
 
 
 def _register_figures(street: OrgUnit) -> dict:

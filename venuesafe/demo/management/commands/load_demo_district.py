@@ -22,7 +22,8 @@ class Command(BaseCommand):
     help = (
         "Load the demo district (崇川区 陈桥街道: 9 communities, 97 inspectors, 325 venues, 11 months of "
         "inspections and hazards, 212 merchants with 2 months of daily self-checks, the equipment register with "
-        "its date-rule warnings, candidate major hazards and risk levels) and print the demo logins."
+        "its date-rule warnings, candidate major hazards and risk levels, resident reports and venue "
+        "verifications) and print the demo logins."
     )
 
     def add_arguments(self, parser):
@@ -35,7 +36,8 @@ class Command(BaseCommand):
             "--no-history",
             action="store_true",
             help="Load the district without the 11 months of inspections and hazards, the merchants' self-checks "
-            "and the equipment register with its risk scores (they can be added by running the command again "
+            "and the equipment register with its risk scores, the resident reports and venue verifications "
+            "(they can be added by running the command again "
             "without this option).",
         )
 
@@ -47,7 +49,7 @@ class Command(BaseCommand):
                     f"Demo district loaded: 崇川区 / 陈桥街道, {result.venues} venues, {result.inspectors} inspectors."
                 )
             )
-        elif result.history_created or result.self_checks_created or result.equipment_created:
+        elif result.history_created or result.self_checks_created or result.equipment_created or result.reports_created:
             self.stdout.write(self.style.SUCCESS(f"Demo district already loaded ({result.venues} venues)."))
         else:
             self.stdout.write(f"Demo district already loaded ({result.venues} venues); nothing changed.")
@@ -70,6 +72,13 @@ class Command(BaseCommand):
                 self.style.SUCCESS(
                     f"Equipment register loaded: {result.equipment} items at {result.equipment_venues} venues; "
                     "date rules run, every open venue scored."
+                )
+            )
+        if result.reports_created:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    "Resident reports and venue verifications loaded: two months of reports, three months of "
+                    "verification tasks."
                 )
             )
         year = result.year
@@ -96,6 +105,11 @@ class Command(BaseCommand):
                 f"{result.rule_warnings} date-rule warnings open, {result.rule_hazards} rule hazards open "
                 f"({result.equipment} items registered)."
             )
+        if result.resident_reports or result.verification_tasks:
+            self.stdout.write(
+                f"Resident reports: {result.resident_reports} ({result.reports_waiting} waiting for triage); "
+                f"venue verifications: {result.verification_tasks} ({result.verifications_open} open)."
+            )
         shown_password = result.password or "(the password given when the demo was first loaded)"
         header = ("Role 角色", "Username 用户名", "Mobile 手机号", "Password 密码")
         rows = [(f"{x.role_zh} {x.role_en}", x.username, x.mobile, shown_password) for x in result.logins]
@@ -110,4 +124,11 @@ class Command(BaseCommand):
                 self.stdout.write(rule)
         self.stdout.write(rule)
         self.stdout.write("Residents report problems without an account.")
+        if result.open311_api_key:
+            self.stdout.write(f"Open311 client {result.open311_client}: api_key={result.open311_api_key}")
+            self.stdout.write(f"  curl {URL}open311/v2/services.json")
+            self.stdout.write(
+                f"  curl -X POST {URL}open311/v2/requests.json -d api_key={result.open311_api_key} "
+                "-d service_code=other -d lat=32.0745 -d long=120.8495 -d description=..."
+            )
         self.stdout.write(f"Open {URL}")
