@@ -390,7 +390,7 @@ def may_triage(user: User, report: ResidentReport) -> bool:
 
 
 def _lock(report: ResidentReport, user: User, expected_version: int | None) -> ResidentReport:
-    locked = ResidentReport.objects.select_for_update().select_related("category").get(pk=report.pk)
+    locked = ResidentReport.objects.select_for_update(of=("self",)).select_related("category").get(pk=report.pk)
     if not may_triage(user, locked):
         raise OutOfScope(_("Not found."))
     if locked.state != ReportState.NEW:
