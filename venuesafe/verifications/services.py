@@ -379,7 +379,11 @@ def _replayed(task: VerificationTask, actor: User, cid: uuid.UUID | None, state:
 
 
 def _lock_open(task: VerificationTask, actor: User) -> VerificationTask:
-    locked = VerificationTask.objects.select_for_update(of=("self",)).select_related("venue", "community", "grid").get(pk=task.pk)
+    locked = (
+        VerificationTask.objects.select_for_update(of=("self",))
+        .select_related("venue", "community", "grid")
+        .get(pk=task.pk)
+    )
     if not may_close(locked, actor):
         raise NotAllowed(_("You cannot verify this report."), code="not_allowed_for_task")
     if locked.state != TaskState.OPEN:
@@ -586,7 +590,11 @@ def task_escalate(*, task: VerificationTask, now: dt.datetime | None = None) -> 
     now = now or clock.now()
     steps = 0
     with transaction.atomic():
-        locked = VerificationTask.objects.select_for_update(of=("self",)).select_related("community", "venue").get(pk=task.pk)
+        locked = (
+            VerificationTask.objects.select_for_update(of=("self",))
+            .select_related("community", "venue")
+            .get(pk=task.pk)
+        )
         if locked.state != TaskState.OPEN:
             return 0
         target = escalation_target(locked, now)
