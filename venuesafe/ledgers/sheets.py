@@ -10,6 +10,7 @@ same whether the ledger has a thousand rows or a million.
 from __future__ import annotations
 
 import datetime as dt
+from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
@@ -105,7 +106,7 @@ class Labels:
         return self.yes if value else self.no
 
 
-class Ledger:
+class Ledger(ABC):
     kind: str
     columns: tuple[Column, ...]
     # A second sheet (xlsx only): the hazard ledger's one row per event.
@@ -125,11 +126,11 @@ class Ledger:
     def event_headers(self) -> list[str]:
         return [str(c.header) for c in self.event_columns]
 
-    def queryset(self, *, user: User, filters: LedgerFilters) -> QuerySet:
-        raise NotImplementedError
+    @abstractmethod
+    def queryset(self, *, user: User, filters: LedgerFilters) -> QuerySet: ...
 
-    def records(self, qs: QuerySet) -> Iterator[Record]:
-        raise NotImplementedError
+    @abstractmethod
+    def records(self, qs: QuerySet) -> Iterator[Record]: ...
 
 
 def _period(qs: QuerySet, field: str, filters: LedgerFilters) -> QuerySet:

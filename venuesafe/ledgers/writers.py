@@ -4,6 +4,7 @@ byte-order mark, so that Excel opens the Chinese text correctly)."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
@@ -105,11 +106,9 @@ def write_xlsx(ledger: Ledger, records: Iterable[Record], target, progress: Prog
 def _discard(wb: Workbook) -> None:
     """Close and remove the sheets' temporary files of a workbook that will not be saved."""
     for ws in wb.worksheets:
-        try:
+        with contextlib.suppress(Exception):  # best effort: the build's own error is what is reported
             ws.close()
             ws._writer.cleanup()
-        except Exception:  # noqa: S110 - best effort; the build's own error is what matters
-            pass
 
 
 # --- CSV ------------------------------------------------------------------------------------
