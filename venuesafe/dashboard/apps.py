@@ -6,3 +6,8 @@ class DashboardConfig(AppConfig):
     name = "venuesafe.dashboard"
     label = "dashboard"
     verbose_name = _("Big screen")
+
+    def ready(self) -> None:
+        from venuesafe.dashboard import tallies
+
+        tallies.connect()

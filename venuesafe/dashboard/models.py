@@ -1,4 +1,6 @@
-"""The big screen's daily rollup of the hazard figures (see venuesafe/dashboard/rollup.py)."""
+"""The big screen's derived tables: the hazard rollup by day and by month (venuesafe/dashboard/rollup.py)
+and the archive and punch-in tallies by community (venuesafe/dashboard/tallies.py). All are kept by
+exact recompute of what a change touched, never by increments, and rebuilt nightly as a safety net."""
 
 from __future__ import annotations
 
@@ -41,6 +43,85 @@ class HazardDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.community_id} {self.day} {self.hazard_type_id}"
+
+
+class HazardMonth(models.Model):
+    """HazardDay summed by Shanghai calendar month (`month` is its 1st): the year's figures read
+    about 12 × communities × types rows instead of 365 × communities × types."""
+
+    community = models.ForeignKey("org.OrgUnit", on_delete=models.CASCADE, related_name="+")
+    community_path = models.CharField(max_length=255)
+    month = models.DateField()
+    hazard_type = models.ForeignKey("hazards.HazardType", on_delete=models.CASCADE, related_name="+")
+    found = models.PositiveIntegerField(default=0)
+    closed = models.PositiveIntegerField(default=0)
+    closed_on_time = models.PositiveIntegerField(default=0)
+    rectification_us = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["community", "month", "hazard_type"], name="hazardmonth_unique"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["community_path", "month"],
+                opclasses=["varchar_pattern_ops", "date_ops"],
+                name="hazardmonth_path_like",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.community_id} {self.month:%Y-%m} {self.hazard_type_id}"
+
+
+class ArchiveTally(models.Model):
+    """Venues of one community counted by everything the screen splits them by: risk level ("" when
+    not scored yet), business status, the five elements complete, a merchant bound."""
+
+    community = models.ForeignKey("org.OrgUnit", on_delete=models.CASCADE, related_name="+")
+    community_path = models.CharField(max_length=255)
+    risk_level = models.CharField(max_length=8, blank=True)
+    business_status = models.CharField(max_length=16)
+    complete = models.BooleanField()
+    bound = models.BooleanField()
+    venues = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "risk_level", "business_status", "complete", "bound"],
+                name="archivetally_unique",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["community_path"], opclasses=["varchar_pattern_ops"], name="archivetally_path_like"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.community_id} {self.risk_level} {self.business_status}: {self.venues}"
+
+
+class PunchInDay(models.Model):
+    """Venues of one community, in business with a merchant bound, that punched in on a Shanghai day
+    (the numerator of the punch-in rate, counted as the venues are now)."""
+
+    community = models.ForeignKey("org.OrgUnit", on_delete=models.CASCADE, related_name="+")
+    community_path = models.CharField(max_length=255)
+    day = models.DateField()
+    punched = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["community", "day"], name="punchinday_unique")]
+        indexes = [
+            models.Index(
+                fields=["day", "community_path"],
+                opclasses=["date_ops", "varchar_pattern_ops"],
+                name="punchinday_day_path",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.community_id} {self.day}: {self.punched}"
 
 
 class RollupRebuild(models.Model):

@@ -3,7 +3,8 @@
 Kept by EXACT RECOMPUTE: a change to a hazard recomputes the rollup rows of the (community, day)
 pairs it touched — its found day and closed day before and after the change — from the hazards
 table, once per transaction, on commit. Bulk loaders and the nightly periodic run call
-`rebuild()`, which recomputes everything (idempotent). Definitions are those of
+`rebuild()`, which recomputes everything (idempotent). HazardMonth holds the same rows summed by
+calendar month and is recomputed from HazardDay with them. Definitions are those of
 dashboard/selectors.py: found by found_at day, withdrawn excluded; closed, on time and
 rectification by closed_at day (closed_at set, not withdrawn); days in Asia/Shanghai.
 """
@@ -11,14 +12,16 @@ rectification by closed_at day (closed_at set, not withdrawn); days in Asia/Shan
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable
 
 from django.db import transaction
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum
-from django.db.models.functions import TruncDate
+from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 
-from venuesafe.dashboard.models import HazardDay, RollupRebuild
+from venuesafe.dashboard import tallies
+from venuesafe.dashboard.models import HazardDay, HazardMonth, RollupRebuild
 from venuesafe.hazards.models import Hazard, HazardState
 from venuesafe.org.models import OrgUnit
 
@@ -86,30 +89,74 @@ def _write(rows: dict) -> None:
     )
 
 
+SUMS = ("found", "closed", "closed_on_time", "rectification_us")
+
+
+def _write_months(days) -> None:
+    """HazardMonth rows summed from the given HazardDay rows (a queryset covering whole months)."""
+    rows = (
+        days.annotate(month=TruncMonth("day"))
+        .values_list("community_id", "community_path", "month", "hazard_type_id")
+        .annotate(*(Sum(f) for f in SUMS))
+        .order_by()
+    )
+    HazardMonth.objects.bulk_create(
+        [
+            HazardMonth(
+                community_id=c, community_path=p, month=m, hazard_type_id=t, **dict(zip(SUMS, sums, strict=True))
+            )
+            for c, p, m, t, *sums in rows
+        ],
+        batch_size=5000,
+    )
+
+
+def _month_range(month: dt.date) -> tuple[dt.date, dt.date]:
+    nxt = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return month, nxt - dt.timedelta(days=1)
+
+
+def lock_communities(ids: Iterable[int]) -> None:
+    """Serialise recomputes of the same community (PostgreSQL): two commits touching it at once
+    would each delete and insert its rows, and the one that read first could win with stale
+    counts. Under the lock the second reads after the first committed. In id order: no deadlock."""
+    list(OrgUnit.objects.select_for_update().filter(pk__in=set(ids)).order_by("pk").values_list("pk", flat=True))
+
+
 def recompute(pairs: Iterable[Pair]) -> None:
-    """Recompute the rollup rows of the given (community id, day) pairs from the hazards table."""
+    """Recompute the rollup rows of the given (community id, day) pairs from the hazards table,
+    and their months from the days."""
     by_community: dict[int, set[dt.date]] = {}
     for community_id, day in pairs:
         if community_id is not None:
             by_community.setdefault(community_id, set()).add(day)
     with transaction.atomic():
+        lock_communities(by_community)
         for community_id, days in by_community.items():
             HazardDay.objects.filter(community_id=community_id, day__in=days).delete()
             rows = _rows(Hazard.objects.filter(community_id=community_id), min(days), max(days))
             _write({k: r for k, r in rows.items() if k[1] in days})
+            for month in {d.replace(day=1) for d in days}:
+                HazardMonth.objects.filter(community_id=community_id, month=month).delete()
+                first, last = _month_range(month)
+                _write_months(HazardDay.objects.filter(community_id=community_id, day__range=(first, last)))
 
 
 def rebuild(unit: OrgUnit | None = None) -> int:
     """Recompute every rollup row (of the unit's subtree, or everywhere). Idempotent. Returns rows written."""
     hazards = Hazard.objects.all()
     rollup = HazardDay.objects.all()
+    months = HazardMonth.objects.all()
     if unit is not None:
         hazards = hazards.filter(org_path__startswith=unit.path)
         rollup = rollup.filter(community_path__startswith=unit.path)
+        months = months.filter(community_path__startswith=unit.path)
     with transaction.atomic():
         rollup.delete()
+        months.delete()
         rows = _rows(hazards)
         _write(rows)
+        _write_months(rollup)
     return len(rows)
 
 
@@ -117,8 +164,9 @@ NIGHTLY_HOUR = 3  # Shanghai time: the safety-net rebuild runs with the first pe
 
 
 def nightly_rebuild(now: dt.datetime) -> bool:
-    """Rebuild everything once per Shanghai day, from NIGHTLY_HOUR on: the safety net for any write
-    that went past the services. True when this call rebuilt."""
+    """Rebuild everything (the hazard rollup and the archive and punch-in tallies) once per Shanghai
+    day, from NIGHTLY_HOUR on: the safety net for any write that went past the services and
+    signals. True when this call rebuilt."""
     local = timezone.localtime(now)
     if local.hour < NIGHTLY_HOUR:
         return False
@@ -127,6 +175,7 @@ def nightly_rebuild(now: dt.datetime) -> bool:
         if not created:
             return False
         RollupRebuild.objects.filter(day=local.date()).update(rows=rebuild())
+        tallies.rebuild(day=local.date())
     return True
 
 
@@ -150,4 +199,6 @@ def hazard_changed(pairs: Iterable[Pair]) -> None:
     _on_commit(_flush)
 
 
-_on_commit = transaction.on_commit  # dashboard tests run it at once: their transaction never commits
+# A failed recompute must not fail the request whose write already committed: it is logged, and
+# the nightly rebuild puts the rows right. Dashboard tests run it at once (their transaction never commits).
+_on_commit = functools.partial(transaction.on_commit, robust=True)

@@ -2,12 +2,13 @@
 the screen, the API and the reports agree, and a street with 100,000 venues answers quickly
 (bench/dashboard_summary.py).
 
-How it stays fast: the summary reads each table once per time window — hazards found this year
-(grouped by community and type), closed this year, open now, the 30-day series; venues once
-(grouped by community and risk level) — each on a covering index that leads with the time or
-holds only the open orders (index-only scans; org_path is a filter inside the index). When the
-user's own scope covers the whole unit (their area at or above it) the scope adds nothing to the
-unit's subtree and is left out of the SQL.
+How it stays fast: when the user's own scope covers the whole unit (their area at or above it),
+the year's hazard figures come from the monthly rollup (HazardMonth), the 30-day series from the
+daily one (HazardDay), the archive and today's punch-ins from the community tallies (ArchiveTally,
+PunchInDay): a few hundred rows, kept exact on commit (rollup.py, tallies.py). Only the open
+orders (a small partial index), the inspections of this month and the feed are read live. A
+narrower scope (a department viewer, say) reads everything live, one pass per table and time
+window, each on a covering index.
 
 Definitions (the tooltips on the screen say the same):
 - venues archived: every venue in the archive (deregistered ones keep their file); complete:
@@ -45,7 +46,7 @@ from django.utils import timezone, translation
 from venuesafe.accounts.models import Role, User
 from venuesafe.accounts.selectors import user_scope
 from venuesafe.core import clock
-from venuesafe.dashboard.models import HazardDay
+from venuesafe.dashboard.models import ArchiveTally, HazardDay, HazardMonth, PunchInDay
 from venuesafe.hazards.models import OPEN_STATES, EventKind, Hazard, HazardEvent, HazardState, HazardType
 from venuesafe.hazards.selectors import hazard_filter
 from venuesafe.inspections.models import Inspection
@@ -198,13 +199,14 @@ class LoopRows:
 
     @classmethod
     def read_rollup(cls, unit: OrgUnit, hazards: QuerySet[Hazard], w: Window) -> LoopRows:
-        """The same figures, found and closed from the daily rollup (HazardDay, whole unit only:
-        the rollup knows no scope); open and overdue stay live (a small partial index)."""
+        """The same figures, found and closed from the monthly rollup (HazardMonth, whole unit only:
+        the rollup knows no scope; the year starts with a month); open and overdue stay live (a
+        small partial index)."""
         found: dict[int, int] = {}
         by_type: dict[int, int] = {}
         closed: dict[int, dict] = {}
         rows = (
-            HazardDay.objects.filter(community_path__startswith=unit.path, day__gte=w.year_start.date())
+            HazardMonth.objects.filter(community_path__startswith=unit.path, month__gte=w.year_start.date())
             .values_list("community_id", "hazard_type_id")
             .annotate(n=Sum("found"), c=Sum("closed"), on_time=Sum("closed_on_time"), us=Sum("rectification_us"))
             .order_by()
@@ -311,6 +313,30 @@ class VenueRows:
             .order_by()
         )
         return cls(rows=list(rows), expected=sum(punch.values()), punched=punch.get(True, 0))
+
+    @classmethod
+    def read_tally(cls, unit: OrgUnit, w: Window) -> VenueRows:
+        """The same groups from the community tallies (ArchiveTally, PunchInDay; whole unit only)."""
+        rows = []
+        expected = 0
+        for c, level, status, complete, bound, n in ArchiveTally.objects.filter(
+            community_path__startswith=unit.path
+        ).values_list("community_id", "risk_level", "business_status", "complete", "bound", "venues"):
+            rows.append(
+                {
+                    "community_id": c,
+                    "risk__level": level or None,
+                    "business_status": status,
+                    "complete": complete,
+                    "n": n,
+                }
+            )
+            if bound and status == BusinessStatus.OPEN:
+                expected += n
+        punched = PunchInDay.objects.filter(day=w.today, community_path__startswith=unit.path).aggregate(
+            n=Sum("punched")
+        )["n"]
+        return cls(rows=rows, expected=expected, punched=punched or 0)
 
     def count(self, community_id: int | None = None, **flags) -> int:
         """Venues (of one community) whose group matches every flag: active, open, complete."""
@@ -551,13 +577,14 @@ def change_marker(user: User, unit: OrgUnit) -> str:
 
 def screen_summary(*, user: User, unit: OrgUnit, now: dt.datetime | None = None, rollup: bool | None = None) -> dict:
     """Everything the big screen shows for `unit`, within what `user` may see. Found and closed
-    come from the daily rollup when the user's scope covers the whole unit (`rollup=False` forces
-    the live queries, which a narrower scope always uses)."""
+    come from the hazard rollup, the archive and punch-ins from the community tallies, when the
+    user's scope covers the whole unit (`rollup=False` forces the live queries, which a narrower
+    scope always uses)."""
     w = window(now)
     hazards = _hazards(user, unit)
     use_rollup = _covers(user, unit) if rollup is None else (rollup and _covers(user, unit))
     loop = LoopRows.read_rollup(unit, hazards, w) if use_rollup else LoopRows.read(hazards, w)
-    archive = VenueRows.read(_venues(user, unit), w)
+    archive = VenueRows.read_tally(unit, w) if use_rollup else VenueRows.read(_venues(user, unit), w)
     return {
         "org_unit": {"id": unit.pk, "name": unit.name, "level": unit.level},
         "generated_at": w.now,

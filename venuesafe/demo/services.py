@@ -30,6 +30,7 @@ from simple_history.utils import bulk_create_with_history
 from venuesafe.accounts.models import Role, RoleAssignment, User
 from venuesafe.core import clock, geo
 from venuesafe.core.validators import USCC_ALPHABET, uscc_check_char
+from venuesafe.dashboard import tallies as dashboard_tallies
 from venuesafe.demo.equipment import load_equipment, open_candidate_majors
 from venuesafe.demo.loop_history import load_loop_history
 from venuesafe.demo.reports_history import (
@@ -217,10 +218,12 @@ def load_demo_district(*, password: str = DEMO_PASSWORD, history: bool = True) -
     self_checks_created = history and load_self_check_history(street_code=STREET_CODE).created
     equipment_created = history and load_equipment(street_code=STREET_CODE).created
     reports_created = history and load_reports_history(street_code=STREET_CODE).created
+    street = OrgUnit.objects.get(code=STREET_CODE)
+    if created or history_created or self_checks_created or equipment_created or reports_created:
+        dashboard_tallies.rebuild(street)  # venues, bindings and punch-ins were bulk-written
     _sync_admin_group()
     admin = User.objects.filter(username="demo_admin").first()
     password_ok = created or (admin is not None and admin.check_password(password))
-    street = OrgUnit.objects.get(code=STREET_CODE)
     return DemoResult(
         created=created,
         password=password if password_ok else None,

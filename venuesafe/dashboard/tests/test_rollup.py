@@ -13,7 +13,7 @@ from django.core.management import call_command
 from venuesafe.core import clock
 from venuesafe.core.errors import InvalidInput, NotAllowed, OutOfScope, StateConflict
 from venuesafe.dashboard import rollup
-from venuesafe.dashboard.models import HazardDay
+from venuesafe.dashboard.models import HazardDay, HazardMonth
 from venuesafe.dashboard.selectors import screen_summary
 from venuesafe.dashboard.tests.api.screen_world import NOW, ScreenWorld, sh
 from venuesafe.hazards import services
@@ -42,6 +42,23 @@ def rows() -> set[tuple]:
             "rectification_us",
         )
     )
+
+
+def months() -> set[tuple]:
+    return set(
+        HazardMonth.objects.values_list(
+            "community_id", "month", "hazard_type_id", "found", "closed", "closed_on_time", "rectification_us"
+        )
+    )
+
+
+def days_by_month() -> set[tuple]:
+    """The daily rows summed by calendar month, by hand."""
+    acc: dict = {}
+    for c, _path, day, t, *sums in rows():
+        key = (c, day.replace(day=1), t)
+        acc[key] = [a + b for a, b in zip(acc.get(key, [0, 0, 0, 0]), sums, strict=True)]
+    return {(*k, *v) for k, v in acc.items()}
 
 
 def both_summaries(user, unit, now) -> tuple[dict, dict]:
@@ -104,16 +121,20 @@ def test_rollup__after_random_service_calls_equals_a_rebuild_and_the_live_figure
         story.step()
         t += dt.timedelta(minutes=story.rnd.choice([7, 50, 95, 240, 370]))
         if i % 10 == 9:
-            kept_so_far = rows()
+            kept_so_far, months_so_far = rows(), months()
+            assert months_so_far == days_by_month()
             rollup.rebuild()
-            assert rows() == kept_so_far
+            assert (rows(), months()) == (kept_so_far, months_so_far)
             closings = Hazard.objects.filter(closed_at__isnull=False).count()
     assert Hazard.objects.filter(state=S.WITHDRAWN).exists() or seed != 1
     assert closings > 0  # the story did close hazards
     kept = rows()
     assert {r[2].year for r in kept} == {2025, 2026}  # the story crossed the new year
+    assert {m[1] for m in months()} == {dt.date(2025, 12, 1), dt.date(2026, 1, 1)}
+    assert months() == days_by_month()
     rollup.rebuild()
     assert rows() == kept
+    assert months() == days_by_month()
     for who in (w.street, w.admin):
         for unit in (w.d.street_a, w.d.comm_a1, w.d.comm_a2):
             if who == w.street or unit != w.d.street_a:

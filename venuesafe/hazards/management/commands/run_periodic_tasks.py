@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from venuesafe.core import clock
 from venuesafe.dashboard import rollup as dashboard_rollup
+from venuesafe.dashboard import tallies as dashboard_tallies
 from venuesafe.equipment import services as equipment_services
 from venuesafe.equipment.services import RuleRunReport
 from venuesafe.hazards import services
@@ -98,12 +99,13 @@ class Command(BaseCommand):
         reminders = selfcheck_services.run_self_check_reminders(now=at)
         # Rules before scores: a hazard a rule raises today counts in today's score.
         rules = equipment_services.run_date_rules(today=timezone.localtime(at).date())
-        rescored = risk_services.rescore_stale(now=at)
+        with dashboard_tallies.batch():  # one recompute of the screen's tallies, not one per venue
+            rescored = risk_services.rescore_stale(now=at)
         # Venue reports not verified on site by their due time go up to the community, then the street.
         verification_services.run_verification_timers(now=at)
         # Ledger exports left queued (server restarted) are built; files past their keeping days go.
         ledger_services.export_run_pending(now=at)
-        # Once a night the big screen's daily rollup is recomputed from the hazards (a safety net).
+        # Once a night the big screen's rollup and tallies are recomputed from the rows (a safety net).
         dashboard_rollup.nightly_rebuild(at)
         if self.verbosity >= 1:
             self.stdout.write(summary(report, at, reminders, rules, rescored))

@@ -1,0 +1,240 @@
+"""The big screen's archive and punch-in tallies by community (ArchiveTally, PunchInDay).
+
+Kept by EXACT RECOMPUTE, like the hazard rollup: saving or deleting a venue, its risk score, a
+merchant binding or a punch-in registers the communities (and days) it touches; when the
+transaction commits their tallies are recomputed from the venues, once per transaction. The
+registrations come from model signals rather than from each service, because those rows are
+written by four apps (venues, risk, selfchecks, verifications) and a missed write path would
+show a wrong figure. Writes past `save()` (bulk loaders, the bench) call `rebuild()`, and the
+nightly periodic run rebuilds everything as a safety net. `batch()` holds the recomputes of a
+long run of small transactions (the nightly re-scoring of every venue) until it ends.
+
+Definitions are those of dashboard/selectors.py: a venue's community is its current one; bound:
+at least one merchant; complete: all five elements present; punched in on a day: at least one
+self-check that day, counted for venues in business with a merchant bound.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import functools
+from collections.abc import Iterable, Iterator
+
+from django.db import transaction
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q
+from django.db.models.signals import post_delete, post_save, pre_save
+
+from venuesafe.core import clock
+from venuesafe.dashboard import rollup
+from venuesafe.dashboard.models import ArchiveTally, PunchInDay
+from venuesafe.org.models import OrgUnit
+from venuesafe.risk.models import VenueRisk
+from venuesafe.selfchecks.models import SelfCheck
+from venuesafe.venues.models import FIVE_ELEMENTS, BusinessStatus, Venue, VenueMerchant
+
+Pair = tuple[int, dt.date]
+
+
+def _flag(q: Q) -> ExpressionWrapper:
+    return ExpressionWrapper(q, output_field=BooleanField())
+
+
+def _bound() -> Exists:
+    return Exists(VenueMerchant.objects.filter(venue_id=OuterRef("pk")))
+
+
+def _archive_rows(venues) -> list[ArchiveTally]:
+    rows = (
+        venues.annotate(complete=_flag(Q(elements_present=len(FIVE_ELEMENTS))), bound=_bound())
+        .values_list("community_id", "risk__level", "business_status", "complete", "bound")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    paths = dict(OrgUnit.objects.filter(level="community").values_list("pk", "path"))
+    return [
+        ArchiveTally(
+            community_id=c,
+            community_path=paths.get(c, ""),
+            risk_level=level or "",
+            business_status=status,
+            complete=complete,
+            bound=bound,
+            venues=n,
+        )
+        for c, level, status, complete, bound, n in rows
+    ]
+
+
+def _punched(venues, day: dt.date):
+    """Venues in business with a merchant bound that punched in on `day`, by community."""
+    return (
+        venues.filter(business_status=BusinessStatus.OPEN)
+        .filter(_bound())
+        .filter(Exists(SelfCheck.objects.filter(venue_id=OuterRef("pk"), day=day)))
+        .values_list("community_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+
+
+def _punch_rows(venues, day: dt.date) -> list[PunchInDay]:
+    paths = dict(OrgUnit.objects.filter(level="community").values_list("pk", "path"))
+    return [
+        PunchInDay(community_id=c, community_path=paths.get(c, ""), day=day, punched=n)
+        for c, n in _punched(venues, day)
+        if n
+    ]
+
+
+def recompute(communities: Iterable[int], punch_pairs: Iterable[Pair] = ()) -> None:
+    """Recompute the archive tally of the given communities and the punch-ins of the given
+    (community, day) pairs from the venues."""
+    communities = {c for c in communities if c is not None}
+    pairs = {(c, d) for c, d in punch_pairs if c is not None}
+    with transaction.atomic():
+        rollup.lock_communities(communities | {c for c, _d in pairs})
+        if communities:
+            ArchiveTally.objects.filter(community_id__in=communities).delete()
+            ArchiveTally.objects.bulk_create(_archive_rows(Venue.objects.filter(community_id__in=communities)))
+        for day in {d for _c, d in pairs}:
+            ids = {c for c, d in pairs if d == day}
+            PunchInDay.objects.filter(community_id__in=ids, day=day).delete()
+            PunchInDay.objects.bulk_create(_punch_rows(Venue.objects.filter(community_id__in=ids), day))
+
+
+def rebuild(unit: OrgUnit | None = None, day: dt.date | None = None) -> int:
+    """Recompute the archive tally and today's punch-ins (of the unit's subtree, or everywhere);
+    punch-ins of other days are dropped: the screen shows today's. Returns archive rows written."""
+    day = day or clock.local_today()
+    venues = Venue.objects.all()
+    archive, punches = ArchiveTally.objects.all(), PunchInDay.objects.all()
+    if unit is not None:
+        venues = venues.filter(org_path__startswith=unit.path)
+        archive = archive.filter(community_path__startswith=unit.path)
+        punches = punches.filter(community_path__startswith=unit.path)
+    with transaction.atomic():
+        archive.delete()
+        punches.delete()
+        rows = ArchiveTally.objects.bulk_create(_archive_rows(venues), batch_size=5000)
+        PunchInDay.objects.bulk_create(_punch_rows(venues, day), batch_size=5000)
+    return len(rows)
+
+
+# --- registration on commit -------------------------------------------------------------------
+
+
+def _pending(conn) -> dict:
+    pending = getattr(conn, "_dashboard_tallies_pending", None)
+    if pending is None:
+        pending = conn._dashboard_tallies_pending = {"venues": set(), "communities": set(), "checks": set()}
+    return pending
+
+
+def _flush() -> None:
+    conn = transaction.get_connection()
+    if getattr(conn, "_dashboard_tallies_held", 0):
+        return
+    pending = getattr(conn, "_dashboard_tallies_pending", None)
+    if not pending or not any(pending.values()):
+        return
+    conn._dashboard_tallies_pending = None
+    today = clock.local_today()
+    venue_ids = pending["venues"] | {v for v, _d in pending["checks"]}
+    community_of = dict(Venue.objects.filter(pk__in=venue_ids).values_list("pk", "community_id"))
+    communities = pending["communities"] | {community_of.get(v) for v in pending["venues"]}
+    pairs = {(c, today) for c in communities} | {(community_of.get(v), d) for v, d in pending["checks"]}
+    recompute(communities, pairs)
+
+
+def _register(*, venue_id: int | None = None, community_id: int | None = None, check_day=None) -> None:
+    conn = transaction.get_connection()
+    pending = _pending(conn)
+    if check_day is not None:
+        pending["checks"].add((venue_id, check_day))
+    elif venue_id is not None:
+        pending["venues"].add(venue_id)
+    if community_id is not None:
+        pending["communities"].add(community_id)
+    _on_commit(_flush)
+
+
+# As in rollup.py: logged on failure (the nightly rebuild puts it right), run at once in dashboard tests.
+_on_commit = functools.partial(transaction.on_commit, robust=True)
+
+
+@contextlib.contextmanager
+def batch() -> Iterator[None]:
+    """Hold the recomputes registered inside until the block ends, then run them once."""
+    conn = transaction.get_connection()
+    conn._dashboard_tallies_held = getattr(conn, "_dashboard_tallies_held", 0) + 1
+    try:
+        yield
+    finally:
+        conn._dashboard_tallies_held -= 1
+    _on_commit(_flush)
+
+
+def _venue_before(sender, instance: Venue, raw=False, **kwargs) -> None:
+    if raw or instance.pk is None:
+        return
+    # A venue moved to another community leaves its old community's tally too.
+    instance._dashboard_old_community = (
+        Venue.objects.filter(pk=instance.pk).values_list("community_id", flat=True).first()
+    )
+
+
+def _venue_saved(sender, instance: Venue, raw=False, **kwargs) -> None:
+    if raw:
+        return
+    _register(venue_id=instance.pk, community_id=getattr(instance, "_dashboard_old_community", None))
+
+
+def _venue_deleted(sender, instance: Venue, **kwargs) -> None:
+    _register(community_id=instance.community_id)
+
+
+def _venue_row_changed(sender, instance, raw=False, **kwargs) -> None:
+    if raw:
+        return
+    _register(venue_id=instance.venue_id)
+
+
+def _risk_saved(sender, instance: VenueRisk, raw=False, created=False, **kwargs) -> None:
+    if raw:
+        return
+    # Re-scoring rarely moves a venue between levels: only a new or changed level is a change here.
+    if created or instance.level != getattr(instance, "_dashboard_loaded_level", None):
+        _register(venue_id=instance.venue_id)
+    instance._dashboard_loaded_level = instance.level
+
+
+def _risk_loaded(sender, instance: VenueRisk, **kwargs) -> None:
+    instance._dashboard_loaded_level = instance.level if instance.pk else None
+
+
+def _check_saved(sender, instance: SelfCheck, raw=False, created=False, **kwargs) -> None:
+    # A later revision of the day's punch-in leaves the count of venues that punched in as it was.
+    if raw or (created and instance.revision > 1):
+        return
+    _register(venue_id=instance.venue_id, check_day=instance.day)
+
+
+def _check_deleted(sender, instance: SelfCheck, **kwargs) -> None:
+    _register(venue_id=instance.venue_id, check_day=instance.day)
+
+
+def connect() -> None:
+    from django.db.models.signals import post_init
+
+    uid = "dashboard.tallies"
+    pre_save.connect(_venue_before, sender=Venue, dispatch_uid=f"{uid}.venue_before")
+    post_save.connect(_venue_saved, sender=Venue, dispatch_uid=f"{uid}.venue_saved")
+    post_delete.connect(_venue_deleted, sender=Venue, dispatch_uid=f"{uid}.venue_deleted")
+    post_save.connect(_venue_row_changed, sender=VenueMerchant, dispatch_uid=f"{uid}.merchant_saved")
+    post_delete.connect(_venue_row_changed, sender=VenueMerchant, dispatch_uid=f"{uid}.merchant_deleted")
+    post_init.connect(_risk_loaded, sender=VenueRisk, dispatch_uid=f"{uid}.risk_loaded")
+    post_save.connect(_risk_saved, sender=VenueRisk, dispatch_uid=f"{uid}.risk_saved")
+    post_delete.connect(_venue_row_changed, sender=VenueRisk, dispatch_uid=f"{uid}.risk_deleted")
+    post_save.connect(_check_saved, sender=SelfCheck, dispatch_uid=f"{uid}.check_saved")
+    post_delete.connect(_check_deleted, sender=SelfCheck, dispatch_uid=f"{uid}.check_deleted")
