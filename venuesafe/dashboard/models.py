@@ -75,9 +75,12 @@ class HazardMonth(models.Model):
 
 
 class ArchiveTally(models.Model):
-    """Venues of one community counted by everything the screen splits them by: risk level ("" when
-    not scored yet), business status, the five elements complete, a merchant bound."""
+    """Venues of one area (a grid, or a community for venues in no grid) counted by everything the
+    screen splits them by: risk level ("" when not scored yet), business status, the five elements
+    complete, a merchant bound. By area rather than community so that a venue's change recomputes
+    a grid's rows, not a whole community's."""
 
+    area = models.ForeignKey("org.OrgUnit", on_delete=models.CASCADE, related_name="+")
     community = models.ForeignKey("org.OrgUnit", on_delete=models.CASCADE, related_name="+")
     community_path = models.CharField(max_length=255)
     risk_level = models.CharField(max_length=8, blank=True)
@@ -89,7 +92,7 @@ class ArchiveTally(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["community", "risk_level", "business_status", "complete", "bound"],
+                fields=["area", "risk_level", "business_status", "complete", "bound"],
                 name="archivetally_unique",
             ),
         ]
@@ -98,20 +101,21 @@ class ArchiveTally(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.community_id} {self.risk_level} {self.business_status}: {self.venues}"
+        return f"{self.area_id} {self.risk_level} {self.business_status}: {self.venues}"
 
 
 class PunchInDay(models.Model):
-    """Venues of one community, in business with a merchant bound, that punched in on a Shanghai day
+    """Venues of one area, in business with a merchant bound, that punched in on a Shanghai day
     (the numerator of the punch-in rate, counted as the venues are now)."""
 
+    area = models.ForeignKey("org.OrgUnit", on_delete=models.CASCADE, related_name="+")
     community = models.ForeignKey("org.OrgUnit", on_delete=models.CASCADE, related_name="+")
     community_path = models.CharField(max_length=255)
     day = models.DateField()
     punched = models.PositiveIntegerField()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["community", "day"], name="punchinday_unique")]
+        constraints = [models.UniqueConstraint(fields=["area", "day"], name="punchinday_unique")]
         indexes = [
             models.Index(
                 fields=["day", "community_path"],
@@ -121,7 +125,7 @@ class PunchInDay(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.community_id} {self.day}: {self.punched}"
+        return f"{self.area_id} {self.day}: {self.punched}"
 
 
 class RollupRebuild(models.Model):

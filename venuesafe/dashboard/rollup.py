@@ -116,9 +116,9 @@ def _month_range(month: dt.date) -> tuple[dt.date, dt.date]:
     return month, nxt - dt.timedelta(days=1)
 
 
-def lock_communities(ids: Iterable[int]) -> None:
-    """Serialise recomputes of the same community (PostgreSQL): two commits touching it at once
-    would each delete and insert its rows, and the one that read first could win with stale
+def lock_org_units(ids: Iterable[int]) -> None:
+    """Serialise recomputes of the same community or grid (PostgreSQL): two commits touching it at
+    once would each delete and insert its rows, and the one that read first could win with stale
     counts. Under the lock the second reads after the first committed. In id order: no deadlock."""
     list(OrgUnit.objects.select_for_update().filter(pk__in=set(ids)).order_by("pk").values_list("pk", flat=True))
 
@@ -131,7 +131,7 @@ def recompute(pairs: Iterable[Pair]) -> None:
         if community_id is not None:
             by_community.setdefault(community_id, set()).add(day)
     with transaction.atomic():
-        lock_communities(by_community)
+        lock_org_units(by_community)
         for community_id, days in by_community.items():
             HazardDay.objects.filter(community_id=community_id, day__in=days).delete()
             rows = _rows(Hazard.objects.filter(community_id=community_id), min(days), max(days))

@@ -1,7 +1,10 @@
-"""The big screen's archive and punch-in tallies by community (ArchiveTally, PunchInDay).
+"""The big screen's archive and punch-in tallies by area (ArchiveTally, PunchInDay). An area is a
+venue's grid, or its community when it is in no grid: small enough that a write recomputes a
+thousand venues or so, not a community's ten thousand; each row also names its community, which
+is what the screen groups by.
 
 Kept by EXACT RECOMPUTE, like the hazard rollup: saving or deleting a venue, its risk score, a
-merchant binding or a punch-in registers the communities (and days) it touches; when the
+merchant binding or a punch-in registers the areas (and days) it touches; when the
 transaction commits their tallies are recomputed from the venues, once per transaction. The
 registrations come from model signals rather than from each service, because those rows are
 written by four apps (venues, risk, selfchecks, verifications) and a missed write path would
@@ -9,7 +12,7 @@ show a wrong figure. Writes past `save()` (bulk loaders, the bench) call `rebuil
 nightly periodic run rebuilds everything as a safety net. `batch()` holds the recomputes of a
 long run of small transactions (the nightly re-scoring of every venue) until it ends.
 
-Definitions are those of dashboard/selectors.py: a venue's community is its current one; bound:
+Definitions are those of dashboard/selectors.py: a venue's area and community are its current ones; bound:
 at least one merchant; complete: all five elements present; punched in on a day: at least one
 self-check that day, counted for venues in business with a merchant bound.
 """
@@ -22,7 +25,8 @@ import functools
 from collections.abc import Iterable, Iterator
 
 from django.db import transaction
-from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q
+from django.db.models import BooleanField, Count, ExpressionWrapper, OuterRef, Q, Subquery
+from django.db.models.lookups import IsNull
 from django.db.models.signals import post_delete, post_save, pre_save
 
 from venuesafe.core import clock
@@ -33,27 +37,55 @@ from venuesafe.risk.models import VenueRisk
 from venuesafe.selfchecks.models import SelfCheck
 from venuesafe.venues.models import FIVE_ELEMENTS, BusinessStatus, Venue, VenueMerchant
 
-Pair = tuple[int, dt.date]
+Pair = tuple[int, dt.date]  # (area id, day)
+
+
+def area_of(grid_id: int | None, community_id: int | None) -> int | None:
+    """A venue's area: its grid, or its community when it is in no grid."""
+    return grid_id or community_id
+
+
+def _in_areas(areas: set[int]) -> Q:
+    return Q(grid_id__in=areas) | Q(grid__isnull=True, community_id__in=areas)
 
 
 def _flag(q: Q) -> ExpressionWrapper:
     return ExpressionWrapper(q, output_field=BooleanField())
 
 
-def _bound() -> Exists:
-    return Exists(VenueMerchant.objects.filter(venue_id=OuterRef("pk")))
+# Per-venue lookups as scalar subqueries (LIMIT 1): PostgreSQL runs them as index probes for just
+# the venues at hand. As EXISTS or a join its planner hashes the whole risk, binding and punch-in
+# tables even for one grid's thousand venues (~75 ms instead of ~15 at 100,000 venues,
+# bench/dashboard_summary.py).
+def _bound() -> IsNull:
+    return IsNull(Subquery(VenueMerchant.objects.filter(venue_id=OuterRef("pk")).values("venue_id")[:1]), False)
+
+
+def _risk_level() -> Subquery:
+    return Subquery(VenueRisk.objects.filter(venue_id=OuterRef("pk")).values("level")[:1])
+
+
+def _punched_on(day: dt.date) -> IsNull:
+    checks = SelfCheck.objects.filter(venue_id=OuterRef("pk"), day=day).values("venue_id")[:1]
+    return IsNull(Subquery(checks), False)
+
+
+def _paths(community_ids) -> dict[int, str]:
+    return dict(OrgUnit.objects.filter(pk__in=set(community_ids)).values_list("pk", "path").order_by())
 
 
 def _archive_rows(venues) -> list[ArchiveTally]:
     rows = (
-        venues.annotate(complete=_flag(Q(elements_present=len(FIVE_ELEMENTS))), bound=_bound())
-        .values_list("community_id", "risk__level", "business_status", "complete", "bound")
+        venues.annotate(complete=_flag(Q(elements_present=len(FIVE_ELEMENTS))), bound=_bound(), level=_risk_level())
+        .values_list("grid_id", "community_id", "level", "business_status", "complete", "bound")
         .annotate(n=Count("id"))
         .order_by()
     )
-    paths = dict(OrgUnit.objects.filter(level="community").values_list("pk", "path"))
+    rows = list(rows)
+    paths = _paths(r[1] for r in rows)
     return [
         ArchiveTally(
+            area_id=area_of(g, c),
             community_id=c,
             community_path=paths.get(c, ""),
             risk_level=level or "",
@@ -62,45 +94,43 @@ def _archive_rows(venues) -> list[ArchiveTally]:
             bound=bound,
             venues=n,
         )
-        for c, level, status, complete, bound, n in rows
+        for g, c, level, status, complete, bound, n in rows
     ]
-
-
-def _punched(venues, day: dt.date):
-    """Venues in business with a merchant bound that punched in on `day`, by community."""
-    return (
-        venues.filter(business_status=BusinessStatus.OPEN)
-        .filter(_bound())
-        .filter(Exists(SelfCheck.objects.filter(venue_id=OuterRef("pk"), day=day)))
-        .values_list("community_id")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
 
 
 def _punch_rows(venues, day: dt.date) -> list[PunchInDay]:
-    paths = dict(OrgUnit.objects.filter(level="community").values_list("pk", "path"))
+    """Venues in business with a merchant bound that punched in on `day`, by area."""
+    rows = (
+        venues.filter(business_status=BusinessStatus.OPEN)
+        .filter(_bound(), _punched_on(day))
+        .values_list("grid_id", "community_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    rows = list(rows)
+    paths = _paths(r[1] for r in rows)
     return [
-        PunchInDay(community_id=c, community_path=paths.get(c, ""), day=day, punched=n)
-        for c, n in _punched(venues, day)
-        if n
+        PunchInDay(area_id=area_of(g, c), community_id=c, community_path=paths.get(c, ""), day=day, punched=n)
+        for g, c, n in rows
     ]
 
 
-def recompute(communities: Iterable[int], punch_pairs: Iterable[Pair] = ()) -> None:
-    """Recompute the archive tally of the given communities and the punch-ins of the given
-    (community, day) pairs from the venues."""
-    communities = {c for c in communities if c is not None}
-    pairs = {(c, d) for c, d in punch_pairs if c is not None}
+def recompute(areas: Iterable[int], punch_pairs: Iterable[Pair] = ()) -> None:
+    """Recompute the archive tally of the given areas and the punch-ins of the given (area, day)
+    pairs from the venues."""
+    areas = {a for a in areas if a is not None}
+    punch_days: dict[dt.date, set[int]] = {}
+    for a, d in punch_pairs:
+        if a is not None:
+            punch_days.setdefault(d, set()).add(a)
     with transaction.atomic():
-        rollup.lock_communities(communities | {c for c, _d in pairs})
-        if communities:
-            ArchiveTally.objects.filter(community_id__in=communities).delete()
-            ArchiveTally.objects.bulk_create(_archive_rows(Venue.objects.filter(community_id__in=communities)))
-        for day in {d for _c, d in pairs}:
-            ids = {c for c, d in pairs if d == day}
-            PunchInDay.objects.filter(community_id__in=ids, day=day).delete()
-            PunchInDay.objects.bulk_create(_punch_rows(Venue.objects.filter(community_id__in=ids), day))
+        rollup.lock_org_units(areas | {a for ids in punch_days.values() for a in ids})
+        if areas:
+            ArchiveTally.objects.filter(area_id__in=areas).delete()
+            ArchiveTally.objects.bulk_create(_archive_rows(Venue.objects.filter(_in_areas(areas))))
+        for day, ids in punch_days.items():
+            PunchInDay.objects.filter(area_id__in=ids, day=day).delete()
+            PunchInDay.objects.bulk_create(_punch_rows(Venue.objects.filter(_in_areas(ids)), day))
 
 
 def rebuild(unit: OrgUnit | None = None, day: dt.date | None = None) -> int:
@@ -127,7 +157,7 @@ def rebuild(unit: OrgUnit | None = None, day: dt.date | None = None) -> int:
 def _pending(conn) -> dict:
     pending = getattr(conn, "_dashboard_tallies_pending", None)
     if pending is None:
-        pending = conn._dashboard_tallies_pending = {"venues": set(), "communities": set(), "checks": set()}
+        pending = conn._dashboard_tallies_pending = {"venues": set(), "areas": set(), "checks": set()}
     return pending
 
 
@@ -141,21 +171,24 @@ def _flush() -> None:
     conn._dashboard_tallies_pending = None
     today = clock.local_today()
     venue_ids = pending["venues"] | {v for v, _d in pending["checks"]}
-    community_of = dict(Venue.objects.filter(pk__in=venue_ids).values_list("pk", "community_id"))
-    communities = pending["communities"] | {community_of.get(v) for v in pending["venues"]}
-    pairs = {(c, today) for c in communities} | {(community_of.get(v), d) for v, d in pending["checks"]}
-    recompute(communities, pairs)
+    area = {
+        pk: area_of(g, c)
+        for pk, g, c in Venue.objects.filter(pk__in=venue_ids).values_list("pk", "grid_id", "community_id")
+    }
+    areas = pending["areas"] | {area.get(v) for v in pending["venues"]}
+    pairs = {(a, today) for a in areas} | {(area.get(v), d) for v, d in pending["checks"]}
+    recompute(areas, pairs)
 
 
-def _register(*, venue_id: int | None = None, community_id: int | None = None, check_day=None) -> None:
+def _register(*, venue_id: int | None = None, area_id: int | None = None, check_day=None) -> None:
     conn = transaction.get_connection()
     pending = _pending(conn)
     if check_day is not None:
         pending["checks"].add((venue_id, check_day))
     elif venue_id is not None:
         pending["venues"].add(venue_id)
-    if community_id is not None:
-        pending["communities"].add(community_id)
+    if area_id is not None:
+        pending["areas"].add(area_id)
     _on_commit(_flush)
 
 
@@ -178,20 +211,19 @@ def batch() -> Iterator[None]:
 def _venue_before(sender, instance: Venue, raw=False, **kwargs) -> None:
     if raw or instance.pk is None:
         return
-    # A venue moved to another community leaves its old community's tally too.
-    instance._dashboard_old_community = (
-        Venue.objects.filter(pk=instance.pk).values_list("community_id", flat=True).first()
-    )
+    # A venue moved to another grid or community leaves its old area's tally too.
+    old = Venue.objects.filter(pk=instance.pk).values_list("grid_id", "community_id").first()
+    instance._dashboard_old_area = area_of(*old) if old else None
 
 
 def _venue_saved(sender, instance: Venue, raw=False, **kwargs) -> None:
     if raw:
         return
-    _register(venue_id=instance.pk, community_id=getattr(instance, "_dashboard_old_community", None))
+    _register(venue_id=instance.pk, area_id=getattr(instance, "_dashboard_old_area", None))
 
 
 def _venue_deleted(sender, instance: Venue, **kwargs) -> None:
-    _register(community_id=instance.community_id)
+    _register(area_id=area_of(instance.grid_id, instance.community_id))
 
 
 def _venue_row_changed(sender, instance, raw=False, **kwargs) -> None:

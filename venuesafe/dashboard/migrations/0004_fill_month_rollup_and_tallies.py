@@ -45,13 +45,14 @@ def fill(apps, schema_editor):
             bound=bound,
             level=level,
         )
-        .values_list("community_id", "level", "business_status", "complete", "bound")
+        .values_list("grid_id", "community_id", "level", "business_status", "complete", "bound")
         .annotate(n=Count("id"))
         .order_by()
     )
     ArchiveTally.objects.bulk_create(
         [
             ArchiveTally(
+                area_id=g or c,
                 community_id=c,
                 community_path=paths.get(c, ""),
                 risk_level=lv or "",
@@ -60,7 +61,7 @@ def fill(apps, schema_editor):
                 bound=b,
                 venues=n,
             )
-            for c, lv, st, cp, b, n in groups
+            for g, c, lv, st, cp, b, n in groups
         ],
         batch_size=5000,
     )
@@ -70,12 +71,15 @@ def fill(apps, schema_editor):
         Venue.objects.filter(business_status="open")
         .filter(bound)
         .filter(Exists(SelfCheck.objects.filter(venue_id=OuterRef("pk"), day=today)))
-        .values_list("community_id")
+        .values_list("grid_id", "community_id")
         .annotate(n=Count("id"))
         .order_by()
     )
     PunchInDay.objects.bulk_create(
-        [PunchInDay(community_id=c, community_path=paths.get(c, ""), day=today, punched=n) for c, n in punched]
+        [
+            PunchInDay(area_id=g or c, community_id=c, community_path=paths.get(c, ""), day=today, punched=n)
+            for g, c, n in punched
+        ]
     )
 
 

@@ -30,13 +30,13 @@ SH = dt.timezone(dt.timedelta(hours=8))
 def archive_rows() -> set[tuple]:
     return set(
         ArchiveTally.objects.values_list(
-            "community_id", "community_path", "risk_level", "business_status", "complete", "bound", "venues"
+            "area_id", "community_id", "community_path", "risk_level", "business_status", "complete", "bound", "venues"
         )
     )
 
 
 def punch_rows(day: dt.date = TODAY) -> set[tuple]:
-    return set(PunchInDay.objects.filter(day=day).values_list("community_id", "community_path", "punched"))
+    return set(PunchInDay.objects.filter(day=day).values_list("area_id", "community_id", "community_path", "punched"))
 
 
 def kept() -> tuple[set, set]:
@@ -75,6 +75,7 @@ class VenueStory:
             "status",
             "licence",
             "move",
+            "regrid",
             "bind",
             "unbind",
             "risk",
@@ -102,6 +103,10 @@ class VenueStory:
             to_a2 = v.community_id == w.d.comm_a1.pk
             community, grid = (w.d.comm_a2, w.d.grid_a2a) if to_a2 else (w.d.comm_a1, w.d.grid_a1a)
             venue_services.venue_update(venue=v, actor=w.street, community=community, grid=grid)
+        elif action == "regrid":  # to another grid of its community, or out of any grid
+            grids = {w.d.comm_a1.pk: [w.d.grid_a1a, w.d.grid_a1b, None], w.d.comm_a2.pk: [w.d.grid_a2a, None]}
+            choices = [g for g in grids[v.community_id] if (g.pk if g else None) != v.grid_id]
+            venue_services.venue_update(venue=v, actor=w.street, grid=rnd.choice(choices))
         elif action == "bind":
             venue_services.venue_merchant_add(venue=v, actor=w.street, merchant=w.merchant)
         elif action == "unbind":
@@ -139,7 +144,7 @@ def test_tallies__after_random_changes_equal_a_rebuild_and_the_live_figures(worl
     story = VenueStory(world, seed)
     done = set()
     with time_machine.travel(NOW, tick=False):
-        for i in range(60):
+        for i in range(90):
             done.add(story.step())
             if i % 6 == 5:
                 before = kept()
