@@ -4,7 +4,7 @@ the screen, the API and the reports agree, and a street with 100,000 venues answ
 
 How it stays fast: when the user's own scope covers the whole unit (their area at or above it),
 the year's hazard figures come from the monthly rollup (HazardMonth), the 30-day series from the
-daily one (HazardDay), the archive and today's punch-ins from the community tallies (ArchiveTally,
+daily one (HazardDay), the archive and today's punch-ins from the area tallies (ArchiveTally,
 PunchInDay): a few hundred rows, kept exact on commit (rollup.py, tallies.py). Only the open
 orders (a small partial index), the inspections of this month and the feed are read live. A
 narrower scope (a department viewer, say) reads everything live, one pass per table and time
@@ -316,7 +316,7 @@ class VenueRows:
 
     @classmethod
     def read_tally(cls, unit: OrgUnit, w: Window) -> VenueRows:
-        """The same groups from the community tallies (ArchiveTally, PunchInDay; whole unit only)."""
+        """The same groups from the area tallies (ArchiveTally, PunchInDay; whole unit only)."""
         rows = []
         expected = 0
         for c, level, status, complete, bound, n in ArchiveTally.objects.filter(
@@ -577,7 +577,7 @@ def change_marker(user: User, unit: OrgUnit) -> str:
 
 def screen_summary(*, user: User, unit: OrgUnit, now: dt.datetime | None = None, rollup: bool | None = None) -> dict:
     """Everything the big screen shows for `unit`, within what `user` may see. Found and closed
-    come from the hazard rollup, the archive and punch-ins from the community tallies, when the
+    come from the hazard rollup, the archive and punch-ins from the area tallies, when the
     user's scope covers the whole unit (`rollup=False` forces the live queries, which a narrower
     scope always uses)."""
     w = window(now)

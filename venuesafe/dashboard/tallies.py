@@ -12,9 +12,9 @@ show a wrong figure. Writes past `save()` (bulk loaders, the bench) call `rebuil
 nightly periodic run rebuilds everything as a safety net. `batch()` holds the recomputes of a
 long run of small transactions (the nightly re-scoring of every venue) until it ends.
 
-Definitions are those of dashboard/selectors.py: a venue's area and community are its current ones; bound:
-at least one merchant; complete: all five elements present; punched in on a day: at least one
-self-check that day, counted for venues in business with a merchant bound.
+Definitions are those of dashboard/selectors.py: a venue's area and community are its current
+ones; bound: at least one merchant; complete: all five elements present; punched in on a day: at
+least one self-check that day, counted for venues in business with a merchant bound.
 """
 
 from __future__ import annotations
@@ -25,9 +25,9 @@ import functools
 from collections.abc import Iterable, Iterator
 
 from django.db import transaction
-from django.db.models import BooleanField, Count, ExpressionWrapper, OuterRef, Q, Subquery
-from django.db.models.lookups import IsNull
-from django.db.models.signals import post_delete, post_save, pre_save
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.lookups import Exact, IsNull
+from django.db.models.signals import post_delete, post_init, post_save, pre_save
 
 from venuesafe.core import clock
 from venuesafe.dashboard import rollup
@@ -47,10 +47,6 @@ def area_of(grid_id: int | None, community_id: int | None) -> int | None:
 
 def _in_areas(areas: set[int]) -> Q:
     return Q(grid_id__in=areas) | Q(grid__isnull=True, community_id__in=areas)
-
-
-def _flag(q: Q) -> ExpressionWrapper:
-    return ExpressionWrapper(q, output_field=BooleanField())
 
 
 # Per-venue lookups as scalar subqueries (LIMIT 1): PostgreSQL runs them as index probes for just
@@ -76,7 +72,7 @@ def _paths(community_ids) -> dict[int, str]:
 
 def _archive_rows(venues) -> list[ArchiveTally]:
     rows = (
-        venues.annotate(complete=_flag(Q(elements_present=len(FIVE_ELEMENTS))), bound=_bound(), level=_risk_level())
+        venues.annotate(complete=Exact(F("elements_present"), len(FIVE_ELEMENTS)), bound=_bound(), level=_risk_level())
         .values_list("grid_id", "community_id", "level", "business_status", "complete", "bound")
         .annotate(n=Count("id"))
         .order_by()
@@ -157,7 +153,9 @@ def rebuild(unit: OrgUnit | None = None, day: dt.date | None = None) -> int:
 def _pending(conn) -> dict:
     pending = getattr(conn, "_dashboard_tallies_pending", None)
     if pending is None:
-        pending = conn._dashboard_tallies_pending = {"venues": set(), "areas": set(), "checks": set()}
+        # venues: their area's tally and today's punch-ins; scored: the tally only (a risk level
+        # does not move the punch-in count); checks: (venue, day) punch-ins only.
+        pending = conn._dashboard_tallies_pending = {"venues": set(), "scored": set(), "areas": set(), "checks": set()}
     return pending
 
 
@@ -170,23 +168,23 @@ def _flush() -> None:
         return
     conn._dashboard_tallies_pending = None
     today = clock.local_today()
-    venue_ids = pending["venues"] | {v for v, _d in pending["checks"]}
+    venue_ids = pending["venues"] | pending["scored"] | {v for v, _d in pending["checks"]}
     area = {
         pk: area_of(g, c)
         for pk, g, c in Venue.objects.filter(pk__in=venue_ids).values_list("pk", "grid_id", "community_id")
     }
     areas = pending["areas"] | {area.get(v) for v in pending["venues"]}
     pairs = {(a, today) for a in areas} | {(area.get(v), d) for v, d in pending["checks"]}
-    recompute(areas, pairs)
+    recompute(areas | {area.get(v) for v in pending["scored"]}, pairs)
 
 
-def _register(*, venue_id: int | None = None, area_id: int | None = None, check_day=None) -> None:
+def _register(*, venue_id: int | None = None, area_id: int | None = None, check_day=None, scored: bool = False) -> None:
     conn = transaction.get_connection()
     pending = _pending(conn)
     if check_day is not None:
         pending["checks"].add((venue_id, check_day))
     elif venue_id is not None:
-        pending["venues"].add(venue_id)
+        pending["scored" if scored else "venues"].add(venue_id)
     if area_id is not None:
         pending["areas"].add(area_id)
     _on_commit(_flush)
@@ -237,7 +235,7 @@ def _risk_saved(sender, instance: VenueRisk, raw=False, created=False, **kwargs)
         return
     # Re-scoring rarely moves a venue between levels: only a new or changed level is a change here.
     if created or instance.level != getattr(instance, "_dashboard_loaded_level", None):
-        _register(venue_id=instance.venue_id)
+        _register(venue_id=instance.venue_id, scored=True)
     instance._dashboard_loaded_level = instance.level
 
 
@@ -257,8 +255,6 @@ def _check_deleted(sender, instance: SelfCheck, **kwargs) -> None:
 
 
 def connect() -> None:
-    from django.db.models.signals import post_init
-
     uid = "dashboard.tallies"
     pre_save.connect(_venue_before, sender=Venue, dispatch_uid=f"{uid}.venue_before")
     post_save.connect(_venue_saved, sender=Venue, dispatch_uid=f"{uid}.venue_saved")

@@ -39,6 +39,22 @@ def punch_rows(day: dt.date = TODAY) -> set[tuple]:
     return set(PunchInDay.objects.filter(day=day).values_list("area_id", "community_id", "community_path", "punched"))
 
 
+def revision_of(check: SelfCheck) -> SelfCheck:
+    """The next revision of a day's punch-in, not saved yet."""
+    return SelfCheck(
+        client_id=uuid.uuid4(),
+        venue_id=check.venue_id,
+        merchant_id=check.merchant_id,
+        day=check.day,
+        revision=check.revision + 1,
+        submitted_at=NOW,
+        org_path=check.org_path,
+        community_id=check.community_id,
+        grid_id=check.grid_id,
+        category_id=check.category_id,
+    )
+
+
 def kept() -> tuple[set, set]:
     return archive_rows(), punch_rows()
 
@@ -119,20 +135,10 @@ class VenueStory:
             score_venue(v)
         elif action in ("punch", "punch_again"):  # the day's first punch-in, or a revision of it
             last = SelfCheck.objects.filter(venue=v, day=TODAY).order_by("-revision").first()
-            check = w.self_check(v, TODAY) if last is None else None
-            if check is None:
-                SelfCheck.objects.create(
-                    client_id=uuid.uuid4(),
-                    venue=v,
-                    merchant=w.merchant,
-                    day=TODAY,
-                    revision=last.revision + 1,
-                    submitted_at=NOW,
-                    org_path=last.org_path,
-                    community=last.community,
-                    grid=last.grid,
-                    category=last.category,
-                )
+            if last is None:
+                w.self_check(v, TODAY)
+            else:
+                revision_of(last).save()
         elif action == "unpunch":
             for check in SelfCheck.objects.filter(venue=v, day=TODAY):
                 check.delete()
@@ -181,19 +187,7 @@ def test_tallies__a_venue_moved_leaves_its_old_community(world):
 def test_tallies__a_later_revision_of_a_punch_in_changes_nothing(world, django_assert_num_queries):
     before = kept()
     with time_machine.travel(NOW, tick=False):
-        first = SelfCheck.objects.get(venue=world.v1, day=TODAY)
-        second = SelfCheck(
-            client_id=uuid.uuid4(),
-            venue=world.v1,
-            merchant=world.merchant,
-            day=TODAY,
-            revision=first.revision + 1,
-            submitted_at=NOW,
-            org_path=first.org_path,
-            community=first.community,
-            grid=first.grid,
-            category=first.category,
-        )
+        second = revision_of(SelfCheck.objects.get(venue=world.v1, day=TODAY))
         with django_assert_num_queries(1):  # the insert alone: no recompute
             second.save()
     assert kept() == before
@@ -213,6 +207,9 @@ def test_tallies__changes_in_a_batch_are_recomputed_once_when_it_ends(world, mon
                 risk.save()
             assert calls == []  # held
         assert len(calls) == 1
+        areas, punch_pairs = calls[0]
+        assert areas == {world.v1.grid_id, world.v2.grid_id, world.v5.grid_id}
+        assert not punch_pairs  # a risk level does not move the punch-in count: not recounted
         summary = screen_summary(user=world.street, unit=world.d.street_a, now=NOW)
     assert summary["risk_levels"] == {"red": 3, "orange": 0, "yellow": 0, "blue": 0}
     assert kept() == rebuilt()
